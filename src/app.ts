@@ -1,0 +1,185 @@
+import { App } from '@slack/bolt';
+import { WebClient } from '@slack/web-api';
+import type { Logger } from 'pino';
+import type { Env } from './config/env.js';
+import type { OpsbotConfig } from './config/schema.js';
+import { type Clock, systemClock } from './domain/clock.js';
+import { healthRoutes } from './http/health.js';
+import { HttpServer, type Route } from './http/server.js';
+import { Scheduler } from './jobs/scheduler.js';
+import { slackLoggerFrom } from './logger.js';
+import { StaffDirectory } from './services/staff-directory.js';
+import { InboundGate } from './slack/inbound-gate.js';
+import * as commands from './slack/listeners/commands/index.js';
+import { CommandRouter } from './slack/listeners/commands/router.js';
+import { statusCommand } from './slack/listeners/commands/status.js';
+import * as appMention from './slack/listeners/events/app-mention.js';
+import { SlackOutbox } from './slack/outbox.js';
+import { SlackHttpReceiver } from './slack/receivers/http-receiver.js';
+import { SlackSocketReceiver } from './slack/receivers/socket-receiver.js';
+import { SlackSurface } from './slack/surface.js';
+import { type Db, openDatabase } from './store/db.js';
+import { InboundStore } from './store/inbound-store.js';
+import { JobStore } from './store/job-store.js';
+
+export interface OpsbotOptions {
+  env: Env;
+  config: OpsbotConfig;
+  logger: Logger;
+  clock?: Clock;
+  /** Randomness for retry jitter; tests pass a fixed one. */
+  random?: () => number;
+}
+
+/** Events acknowledged by a previous process but never processed are replayed if younger than this. */
+const REPLAY_WINDOW_MS = 24 * 60 * 60 * 1000;
+const STAFF_REFRESH_MS = 15 * 60 * 1000;
+
+/**
+ * Composition root of the running bot: store → scheduler → Slack (Bolt + receiver) → HTTP.
+ * `start` and `stop` are the only lifecycle; main.ts and the test harness both use this.
+ */
+export class Opsbot {
+  readonly db: Db;
+  readonly jobs: JobStore;
+  readonly scheduler: Scheduler;
+  readonly app: App;
+  readonly surface: SlackSurface;
+  readonly outbox: SlackOutbox;
+  readonly router: CommandRouter;
+  readonly clock: Clock;
+  private readonly http: HttpServer;
+  private readonly gate: InboundGate;
+  private readonly socket: SlackSocketReceiver | undefined;
+  private readonly staff: StaffDirectory;
+  private readonly webClient: WebClient;
+  private slackAuthOk = false;
+  private staffTimer: NodeJS.Timeout | undefined;
+  private stopped = false;
+  port = 0;
+
+  constructor(private readonly opts: OpsbotOptions) {
+    const { env, config, logger } = opts;
+    this.clock = opts.clock ?? systemClock;
+    this.db = openDatabase(env.DATABASE_PATH);
+    this.jobs = new JobStore(this.db);
+    this.scheduler = new Scheduler({
+      store: this.jobs,
+      clock: this.clock,
+      logger: logger.child({ component: 'jobs' }),
+      maxAttempts: config.jobs.maxAttempts,
+      backoff: { baseMs: config.jobs.backoffBaseSeconds * 1000, maxMs: config.jobs.backoffMaxSeconds * 1000 },
+      concurrency: config.jobs.concurrency,
+      random: opts.random,
+    });
+
+    // Our own WebClient for writes: no built-in retries, the scheduler owns them durably.
+    this.webClient = new WebClient(env.SLACK_BOT_TOKEN, {
+      slackApiUrl: env.SLACK_API_URL,
+      logger: slackLoggerFrom(logger, 'slack-web'),
+      retryConfig: { retries: 0 },
+      rejectRateLimitedCalls: true,
+      timeout: 10_000,
+    });
+    this.outbox = SlackOutbox.register(this.scheduler, this.webClient);
+
+    this.gate = new InboundGate(new InboundStore(this.db), this.clock, logger.child({ component: 'inbound' }));
+    const routes: Route[] = [];
+    let receiver: SlackHttpReceiver | SlackSocketReceiver;
+    if (env.SLACK_MODE === 'http') {
+      const httpReceiver = new SlackHttpReceiver({
+        signingSecret: env.SLACK_SIGNING_SECRET,
+        clock: this.clock,
+        gate: this.gate,
+        logger: logger.child({ component: 'slack-http' }),
+      });
+      routes.push({ method: 'POST', path: '/slack/events', handle: (req, res) => httpReceiver.handle(req, res) });
+      receiver = httpReceiver;
+    } else {
+      this.socket = new SlackSocketReceiver({
+        appToken: env.SLACK_APP_TOKEN,
+        slackApiUrl: env.SLACK_API_URL,
+        gate: this.gate,
+        logger: logger.child({ component: 'slack-socket' }),
+      });
+      receiver = this.socket;
+    }
+
+    this.app = new App({
+      token: env.SLACK_BOT_TOKEN,
+      receiver,
+      logger: slackLoggerFrom(logger, 'bolt'),
+      clientOptions: { slackApiUrl: env.SLACK_API_URL, retryConfig: { retries: 2 }, timeout: 10_000 },
+    });
+    this.app.error(async (error) => {
+      logger.error({ err: error }, 'unhandled error in a Slack listener');
+    });
+
+    this.staff = new StaffDirectory(
+      config.staff.userIds,
+      config.staff.userGroupIds,
+      {
+        membersOf: async (usergroup) =>
+          ((await this.webClient.usergroups.users.list({ usergroup })).users as string[] | undefined) ?? [],
+      },
+      logger,
+    );
+    this.surface = new SlackSurface(this.app);
+    this.router = new CommandRouter([
+      statusCommand({ jobs: this.jobs, slackConnected: () => this.slackConnected(), mode: env.SLACK_MODE }),
+    ]);
+    commands.register(this.surface, { router: this.router, staff: this.staff });
+    appMention.register(this.surface, { chat: this.outbox });
+
+    routes.push(
+      ...healthRoutes({
+        store: () => this.db.open && this.db.prepare('SELECT 1').get() !== undefined,
+        slack: () => this.slackConnected(),
+      }),
+    );
+    this.http = new HttpServer(routes, logger.child({ component: 'http' }));
+  }
+
+  slackConnected(): boolean {
+    return this.socket ? this.socket.connected : this.slackAuthOk;
+  }
+
+  async start(): Promise<void> {
+    const { env, logger } = this.opts;
+    this.port = await this.http.listen(env.PORT, env.HOST);
+    logger.info({ port: this.port, mode: env.SLACK_MODE }, 'HTTP server listening');
+    this.scheduler.start();
+    await this.gate.replayUnfinished(this.app, REPLAY_WINDOW_MS);
+    void this.checkSlackAuth();
+    await this.staff.refresh();
+    this.staffTimer = setInterval(() => void this.staff.refresh(), STAFF_REFRESH_MS);
+    this.staffTimer.unref();
+    if (this.socket) await this.socket.start();
+  }
+
+  /** Graceful stop: no new events, let in-flight requests and jobs finish, close the store. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    clearInterval(this.staffTimer);
+    if (this.socket) await this.socket.stop().catch(() => {});
+    await this.http.close();
+    await this.scheduler.stop();
+    this.db.close();
+    this.opts.logger.info('stopped');
+  }
+
+  /** auth.test proves the token works and Slack answers; in HTTP mode it is what "connected" means. */
+  private async checkSlackAuth(attempt = 1): Promise<void> {
+    try {
+      const auth = await this.webClient.auth.test();
+      this.slackAuthOk = true;
+      this.opts.logger.info({ team: auth.team, botUser: auth.user_id }, 'Slack token verified');
+    } catch (error) {
+      this.slackAuthOk = false;
+      const delayMs = Math.min(60_000, 1000 * 2 ** attempt);
+      this.opts.logger.warn({ err: error, retryInMs: delayMs }, 'Slack auth.test failed; not ready yet');
+      if (!this.stopped) setTimeout(() => void this.checkSlackAuth(attempt + 1), delayMs).unref();
+    }
+  }
+}

@@ -1,0 +1,44 @@
+// Composition root: read env + config, build the bot, start it, stop it on a signal. Nothing else.
+import { Opsbot } from './app.js';
+import { createLogger } from './logger.js';
+import { readStartup } from './startup.js';
+
+const EXIT_CONFIG = 2;
+
+async function main(): Promise<void> {
+  const startup = readStartup(process.env);
+  if (!startup.ok) {
+    process.stderr.write('vaas-opsbot cannot start; fix these and try again:\n');
+    for (const problem of startup.problems) process.stderr.write(`  - ${problem}\n`);
+    process.exit(EXIT_CONFIG);
+  }
+  const { env, config } = startup;
+  const logger = createLogger({ level: env.LOG_LEVEL, pretty: env.LOG_PRETTY });
+  const bot = new Opsbot({ env, config, logger });
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    bot.stop().then(
+      () => process.exit(0),
+      (error) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection'));
+
+  await bot.start();
+  logger.info({ tenants: config.tenants.map((t) => t.id), mode: env.SLACK_MODE }, 'vaas-opsbot is running');
+}
+
+main().catch((error: unknown) => {
+  // Startup failures (port in use, unreadable database) are operator problems: one line, no stack.
+  process.stderr.write(`vaas-opsbot failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,83 @@
+import { createHash } from 'node:crypto';
+import type { App } from '@slack/bolt';
+import type { Logger } from 'pino';
+import type { Clock } from '../domain/clock.js';
+import type { InboundStore, InboundTransport } from '../store/inbound-store.js';
+
+export interface Delivery {
+  key: string;
+  kind: string;
+}
+
+/** Identifies a Slack delivery so re-deliveries map to the same key. */
+export function identifyDelivery(body: Record<string, unknown>, fallback: string): Delivery {
+  const kind = typeof body.type === 'string' ? body.type : body.command ? 'slash_command' : 'unknown';
+  for (const field of ['event_id', 'trigger_id'] as const) {
+    const value = body[field];
+    if (typeof value === 'string' && value.length > 0) return { key: `${field}:${value}`, kind };
+  }
+  return { key: `hash:${createHash('sha256').update(fallback).digest('hex')}`, kind };
+}
+
+/**
+ * The single door both receivers (HTTP and Socket Mode) pass through:
+ * persist first, skip re-deliveries, mark done after the listeners ran, replay the unfinished.
+ */
+export class InboundGate {
+  private readonly active = new Set<string>();
+
+  constructor(
+    private readonly store: InboundStore,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Returns the delivery to process, or undefined when it is a re-delivery to acknowledge and skip. */
+  admit(body: Record<string, unknown>, raw: string, transport: InboundTransport, retryNum?: number): Delivery | undefined {
+    const delivery = identifyDelivery(body, raw);
+    const outcome = this.store.record({ ...delivery, transport, body }, this.clock.now());
+    if (outcome === 'new') {
+      this.active.add(delivery.key);
+      return delivery;
+    }
+    if (outcome === 'unfinished' && !this.active.has(delivery.key)) {
+      // Stored by a process that died before finishing it: this retry is our chance to finish.
+      this.active.add(delivery.key);
+      return delivery;
+    }
+    this.logger.info({ delivery: delivery.key, retryNum, transport }, 'duplicate Slack delivery ignored');
+    return undefined;
+  }
+
+  finish(delivery: Delivery): void {
+    this.active.delete(delivery.key);
+    this.store.markProcessed(delivery.key, this.clock.now());
+  }
+
+  /** Leaves a delivery unfinished (processing threw) so a retry or restart can pick it up. */
+  abandon(delivery: Delivery): void {
+    this.active.delete(delivery.key);
+  }
+
+  /**
+   * At start: events acknowledged by a previous process but never processed are replayed.
+   * Slash commands and interactions are not: their user is gone and their trigger expired.
+   */
+  async replayUnfinished(app: App, maxAgeMs: number): Promise<number> {
+    const pending = this.store
+      .unfinishedSince(this.clock.now() - maxAgeMs)
+      .filter((d) => d.kind === 'event_callback' && !this.active.has(d.key));
+    for (const item of pending) {
+      this.active.add(item.key);
+      try {
+        await app.processEvent({ body: item.body as Record<string, unknown>, ack: async () => {}, retryNum: 0 });
+        this.finish({ key: item.key, kind: item.kind });
+      } catch (error) {
+        this.abandon({ key: item.key, kind: item.kind });
+        this.logger.error({ err: error, delivery: item.key }, 'replay of an unfinished Slack delivery failed');
+      }
+    }
+    if (pending.length > 0) this.logger.warn({ replayed: pending.length }, 'replayed unfinished Slack deliveries');
+    return pending.length;
+  }
+}

@@ -1,0 +1,197 @@
+import { z } from 'zod';
+import type { Db } from './db.js';
+
+export const JobStatus = z.enum(['pending', 'running', 'done', 'dead']);
+export type JobStatus = z.infer<typeof JobStatus>;
+
+const JobRow = z.object({
+  id: z.number(),
+  kind: z.string(),
+  payload: z.string(),
+  idempotency_key: z.string(),
+  lane: z.string().nullable(),
+  run_at: z.number(),
+  status: JobStatus,
+  attempts: z.number(),
+  max_attempts: z.number(),
+  last_error: z.string().nullable(),
+  result: z.string().nullable(),
+  created_at: z.number(),
+  updated_at: z.number(),
+});
+
+export interface Job {
+  id: number;
+  kind: string;
+  payload: unknown;
+  key: string;
+  lane: string | null;
+  runAt: number;
+  status: JobStatus;
+  attempts: number;
+  maxAttempts: number;
+  lastError: string | null;
+  result: unknown;
+  createdAt: number;
+  updatedAt: number;
+}
+
+function toJob(row: unknown): Job {
+  const r = JobRow.parse(row);
+  return {
+    id: r.id,
+    kind: r.kind,
+    payload: JSON.parse(r.payload),
+    key: r.idempotency_key,
+    lane: r.lane,
+    runAt: r.run_at,
+    status: r.status,
+    attempts: r.attempts,
+    maxAttempts: r.max_attempts,
+    lastError: r.last_error,
+    result: r.result === null ? null : JSON.parse(r.result),
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+export interface NewJob {
+  kind: string;
+  payload: unknown;
+  key: string;
+  lane?: string | null;
+  runAt: number;
+  maxAttempts: number;
+}
+
+// A job is eligible only when no earlier job of its lane is still pending or running,
+// so a lane drains strictly in order even while its head waits out a back-off.
+const LANE_IS_FREE = `(j.lane IS NULL OR NOT EXISTS (
+  SELECT 1 FROM jobs e WHERE e.lane = j.lane AND e.id < j.id AND e.status IN ('pending', 'running')))`;
+
+export class JobStore {
+  private readonly insert;
+  private readonly byKey;
+  private readonly byId;
+  private readonly due;
+  private readonly nextRunAt;
+  private readonly claim;
+  private readonly finish;
+  private readonly reschedule;
+  private readonly bury;
+  private readonly requeueRunning;
+  private readonly revive;
+  private readonly list;
+
+  constructor(private readonly db: Db) {
+    this.insert = db.prepare(
+      `INSERT INTO jobs (kind, payload, idempotency_key, lane, run_at, max_attempts, created_at, updated_at)
+       VALUES (@kind, @payload, @key, @lane, @runAt, @maxAttempts, @now, @now)
+       ON CONFLICT (idempotency_key) DO NOTHING`,
+    );
+    this.byKey = db.prepare('SELECT * FROM jobs WHERE idempotency_key = ?');
+    this.byId = db.prepare('SELECT * FROM jobs WHERE id = ?');
+    this.due = db.prepare(
+      `SELECT * FROM jobs j WHERE j.status = 'pending' AND j.run_at <= ? AND ${LANE_IS_FREE}
+       ORDER BY j.run_at, j.id LIMIT ?`,
+    );
+    this.nextRunAt = db.prepare(
+      `SELECT MIN(j.run_at) AS at FROM jobs j WHERE j.status = 'pending' AND ${LANE_IS_FREE}`,
+    );
+    this.claim = db.prepare(
+      `UPDATE jobs SET status = 'running', attempts = attempts + 1, updated_at = ?
+       WHERE id = ? AND status = 'pending'`,
+    );
+    this.finish = db.prepare(
+      `UPDATE jobs SET status = 'done', result = ?, last_error = NULL, updated_at = ? WHERE id = ?`,
+    );
+    this.reschedule = db.prepare(
+      `UPDATE jobs SET status = 'pending', run_at = ?, last_error = ?, updated_at = ?,
+         attempts = attempts - ? WHERE id = ?`,
+    );
+    this.bury = db.prepare(`UPDATE jobs SET status = 'dead', last_error = ?, updated_at = ? WHERE id = ?`);
+    this.requeueRunning = db.prepare(
+      `UPDATE jobs SET status = 'pending', updated_at = ? WHERE status = 'running'`,
+    );
+    this.revive = db.prepare(
+      `UPDATE jobs SET status = 'pending', attempts = 0, run_at = ?, updated_at = ? WHERE id = ? AND status = 'dead'`,
+    );
+    this.list = db.prepare(
+      `SELECT * FROM jobs WHERE status IN (SELECT value FROM json_each(?)) ORDER BY run_at, id LIMIT ?`,
+    );
+  }
+
+  /** Inserts the job unless its idempotency key exists; returns the stored job and whether it is new. */
+  enqueue(job: NewJob, now: number): { job: Job; created: boolean } {
+    const info = this.insert.run({
+      kind: job.kind,
+      payload: JSON.stringify(job.payload ?? null),
+      key: job.key,
+      lane: job.lane ?? null,
+      runAt: job.runAt,
+      maxAttempts: job.maxAttempts,
+      now,
+    });
+    return { job: toJob(this.byKey.get(job.key)), created: info.changes === 1 };
+  }
+
+  get(id: number): Job | undefined {
+    const row = this.byId.get(id);
+    return row ? toJob(row) : undefined;
+  }
+
+  getByKey(key: string): Job | undefined {
+    const row = this.byKey.get(key);
+    return row ? toJob(row) : undefined;
+  }
+
+  dueJobs(now: number, limit: number): Job[] {
+    return this.due.all(now, limit).map(toJob);
+  }
+
+  earliestRunAt(): number | undefined {
+    const row = this.nextRunAt.get() as { at: number | null };
+    return row.at ?? undefined;
+  }
+
+  /** Marks a pending job running; false if someone else took it. */
+  markRunning(id: number, now: number): boolean {
+    return this.claim.run(now, id).changes === 1;
+  }
+
+  markDone(id: number, result: unknown, now: number): void {
+    this.finish.run(result === undefined ? null : JSON.stringify(result), now, id);
+  }
+
+  /** Puts a failed job back to pending; `refundAttempt` when the failure was only flow control (429). */
+  retryAt(id: number, runAt: number, error: string, now: number, refundAttempt = false): void {
+    this.reschedule.run(runAt, error, now, refundAttempt ? 1 : 0, id);
+  }
+
+  markDead(id: number, error: string, now: number): void {
+    this.bury.run(error, now, id);
+  }
+
+  /** After a crash, jobs left 'running' never finished: run them again. */
+  requeueInterrupted(now: number): number {
+    return this.requeueRunning.run(now).changes;
+  }
+
+  /** Re-queues a dead job from scratch (operator action). */
+  retryDead(id: number, now: number): boolean {
+    return this.revive.run(now, now, id).changes === 1;
+  }
+
+  byStatus(statuses: JobStatus[], limit = 50): Job[] {
+    return this.list.all(JSON.stringify(statuses), limit).map(toJob);
+  }
+
+  countByStatus(): Record<JobStatus, number> {
+    const counts: Record<JobStatus, number> = { pending: 0, running: 0, done: 0, dead: 0 };
+    for (const row of this.db.prepare('SELECT status, COUNT(*) AS n FROM jobs GROUP BY status').all()) {
+      const { status, n } = row as { status: JobStatus; n: number };
+      counts[status] = n;
+    }
+    return counts;
+  }
+}
