@@ -1,0 +1,202 @@
+// The YAML file operators edit: staff, job tuning and tenants. Every field is described
+// (the descriptions feed the JSON Schema editors show) and every object is strict so a
+// typo is an error, not a silently ignored key.
+import { IANAZone } from 'luxon';
+import { z } from 'zod';
+import { crossCheck } from './cross-check.js';
+import type { IssueParams } from './format.js';
+
+/** Tenant ids (also the keys of WEBHOOK_TOKENS in the environment). */
+export const TENANT_ID = /^[a-z][a-z0-9-]{1,31}$/;
+const CHANNEL_ID = /^[CG][A-Z0-9]{8,}$/;
+const USER_ID = /^[UW][A-Z0-9]{8,}$/;
+const USERGROUP_ID = /^S[A-Z0-9]{8,}$/;
+
+const channelId = (description: string) =>
+  z.string().regex(CHANNEL_ID, 'expected a Slack channel id like C0123ABCD').describe(description);
+const userId = (description: string) =>
+  z.string().regex(USER_ID, 'expected a Slack user id like U0123ABCD').describe(description);
+const salesforceId = (prefix: string, description: string) =>
+  z
+    .string()
+    .regex(
+      new RegExp(`^${prefix}[A-Za-z0-9]{12}(?:[A-Za-z0-9]{3})?$`),
+      `expected a 15- or 18-character Salesforce id starting with ${prefix}`,
+    )
+    .describe(description);
+const count = (min: number, max: number, fallback: number, description: string) =>
+  z.int().min(min).max(max).default(fallback).describe(description);
+
+const StaffSchema = z
+  .object({
+    userIds: z
+      .array(userId('Slack user id of a staff member.'))
+      .default([])
+      .describe('Slack user ids (U…) of staff who may run staff-only commands.'),
+    userGroupIds: z
+      .array(
+        z
+          .string()
+          .regex(USERGROUP_ID, 'expected a Slack user group id like S0123ABCD')
+          .describe('Slack user group id of a staff group.'),
+      )
+      .default([])
+      .describe('Slack user group ids (S…) whose members count as staff.'),
+  })
+  .strict()
+  .refine((staff) => staff.userIds.length + staff.userGroupIds.length > 0, {
+    message: 'expected at least one staff user id or user group id; otherwise nobody can run staff commands',
+    params: { omitFound: true } satisfies IssueParams,
+  })
+  .describe('Who may run staff-only commands.');
+
+const JobsSchema = z
+  .object({
+    maxAttempts: count(1, 100, 8, 'Attempts before a job is dead-lettered.'),
+    backoffBaseSeconds: count(1, 3600, 5, 'First retry delay; doubles on each attempt.'),
+    backoffMaxSeconds: count(1, 86_400, 900, 'Upper bound of the retry delay.'),
+    concurrency: count(1, 64, 4, 'Jobs run at the same time.'),
+  })
+  .strict()
+  .refine((jobs) => jobs.backoffMaxSeconds >= jobs.backoffBaseSeconds, {
+    path: ['backoffMaxSeconds'],
+    message: 'expected backoffMaxSeconds to be at least backoffBaseSeconds',
+  })
+  .prefault({})
+  .describe('Durable job scheduler tuning (reminders, escalations, outbound calls and their retries).');
+
+const ClusterSchema = z
+  .object({
+    id: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]{1,63}$/, 'expected a cluster id like sjc-obj-01 (lowercase, digits, dashes)')
+      .describe('Cluster id as alarms name it, unique within the tenant, e.g. sjc-obj-01.'),
+    site: z.string().min(1).describe('Data center or site, e.g. San Jose.'),
+    description: z.string().optional().describe('Free text: role, capacity, linked sites.'),
+  })
+  .strict()
+  .describe('One storage cluster of the tenant.');
+
+const SLA_KEYS = [
+  'sev1ResponseMinutes',
+  'sev2ResponseMinutes',
+  'sev3ResponseMinutes',
+  'sev4ResponseMinutes',
+] as const;
+const SlaSchema = z
+  .object({
+    sev1ResponseMinutes: count(1, 10_080, 30, 'Sev1: minutes to first human response.'),
+    sev2ResponseMinutes: count(1, 10_080, 120, 'Sev2: minutes to first human response.'),
+    sev3ResponseMinutes: count(1, 10_080, 480, 'Sev3: minutes to first human response.'),
+    sev4ResponseMinutes: count(1, 10_080, 1440, 'Sev4: minutes to first human response.'),
+  })
+  .strict()
+  .superRefine((sla, ctx) => {
+    // A less severe incident never gets a tighter target; a swap is almost surely a typo.
+    SLA_KEYS.forEach((key, i) => {
+      const previous = SLA_KEYS[i - 1];
+      if (previous && sla[key] < sla[previous]) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message: `expected at least ${previous} (${sla[previous]})`,
+        });
+      }
+    });
+  })
+  .prefault({})
+  .describe('Contracted response targets; defaults 30/120/480/1440 minutes for Sev1..Sev4.');
+
+const TenantSchema = z
+  .object({
+    id: z
+      .string()
+      .regex(
+        TENANT_ID,
+        'expected a tenant id like nimbus (lowercase letter, then letters, digits, dashes; 2-32)',
+      )
+      .describe('Short unique tenant id used in commands, webhooks and URLs, e.g. nimbus.'),
+    name: z.string().min(1).max(100).describe('Customer name as people say it.'),
+    region: z
+      .enum(['US', 'EMEA', 'APJ'])
+      .describe('Home region of the account (which team owns it in hours).'),
+    timezone: z
+      .string()
+      .refine((zone) => IANAZone.isValidZone(zone), {
+        message: 'expected an IANA time zone like Europe/London or America/Los_Angeles',
+      })
+      .describe("Customer's IANA time zone, for business hours and messages."),
+    channels: z
+      .object({
+        alarms: z
+          .array(channelId('Slack channel id where this tenant’s cluster alarms arrive.'))
+          .min(1)
+          .describe('Alarm channels (one or more) the bot watches.'),
+        customer: channelId('Shared (Slack Connect) channel with the customer, for outreach.'),
+        ops: channelId('Internal ops channel for this tenant: incidents, escalations, reminders.'),
+      })
+      .strict()
+      .describe('Slack channel ids (C… or G…), not names; each belongs to one tenant and one role.'),
+    clusters: z.array(ClusterSchema).min(1).describe('Clusters of this tenant, across all its sites.'),
+    contacts: z
+      .object({
+        primary: userId('Responsible engineer, paged first (until on-call schedules are configured).'),
+        secondary: userId('Backup engineer, paged when the primary does not respond.').optional(),
+      })
+      .strict()
+      .describe('Vendor-side people responsible for this tenant.'),
+    sla: SlaSchema,
+    salesforce: z
+      .object({
+        accountId: salesforceId('001', 'Salesforce Account id (001…) cases are filed under.'),
+        contactId: salesforceId('003', 'Default Salesforce Contact id (003…) for new cases.').optional(),
+      })
+      .strict()
+      .optional()
+      .describe('Salesforce (Customer Success system of record) account; omit until cases are wired.'),
+    jira: z
+      .object({
+        projectKey: z
+          .string()
+          .regex(/^[A-Z][A-Z0-9]+$/, 'expected a Jira project key like ORION')
+          .default('ORION')
+          .describe('Jira project for engineering escalations.'),
+      })
+      .strict()
+      .prefault({})
+      .describe('Jira escalation settings; defaults to the engineering project ORION.'),
+    oncall: z
+      .object({
+        scheduleId: z.string().min(1).optional().describe('On-call schedule that answers for this tenant.'),
+      })
+      .strict()
+      .optional()
+      .describe('On-call settings; until schedules exist, contacts.primary is paged.'),
+  })
+  .strict()
+  .describe('One customer account: its channels, clusters, people and contracts.');
+
+export const ConfigSchema = z
+  .object({
+    staff: StaffSchema,
+    jobs: JobsSchema,
+    tenants: z.array(TenantSchema).min(1).describe('Customer accounts the bot serves.'),
+  })
+  .strict()
+  // `when` makes the cross-field checks run even when some fields failed, so all problems show at once.
+  .superRefine((config, ctx) => crossCheck(config, ctx), { when: () => true })
+  .meta({
+    title: 'vaas-opsbot configuration',
+    description: 'Staff, job tuning and tenants of vaas-opsbot (config/opsbot.yaml).',
+  });
+
+export type OpsbotConfig = z.output<typeof ConfigSchema>;
+export type TenantConfig = OpsbotConfig['tenants'][number];
+export type ClusterConfig = TenantConfig['clusters'][number];
+export type Region = TenantConfig['region'];
+
+/** JSON Schema for editors (yaml-language-server); config/opsbot.schema.json is this, pretty-printed. */
+export function buildConfigJsonSchema(): Record<string, unknown> {
+  // io: 'input' because operators write the input side: fields with defaults are optional.
+  return z.toJSONSchema(ConfigSchema, { target: 'draft-2020-12', io: 'input' }) as Record<string, unknown>;
+}
