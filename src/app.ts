@@ -29,6 +29,8 @@ export interface OpsbotOptions {
   clock?: Clock;
   /** Randomness for retry jitter; tests pass a fixed one. */
   random?: () => number;
+  /** Socket Mode ping timeout, which also paces reconnects (SocketModeClient default 5 s). */
+  socketPingTimeoutMs?: number;
 }
 
 /** Events acknowledged by a previous process but never processed are replayed if younger than this. */
@@ -101,6 +103,7 @@ export class Opsbot {
         slackApiUrl: env.SLACK_API_URL,
         gate: this.gate,
         logger: logger.child({ component: 'slack-socket' }),
+        clientPingTimeoutMs: opts.socketPingTimeoutMs,
       });
       receiver = this.socket;
     }

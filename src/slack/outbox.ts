@@ -7,7 +7,7 @@ import { classifySlackError } from './web-api-errors.js';
 export const SLACK_CALL = 'slack.call';
 
 const SlackCallPayload = z.object({
-  method: z.enum(['chat.postMessage', 'chat.update', 'chat.postEphemeral', 'reactions.add', 'usergroups.users.update']),
+  method: z.enum(['chat.postMessage', 'chat.update', 'chat.postEphemeral']),
   args: z.record(z.string(), z.unknown()),
 });
 export type SlackCallPayload = z.infer<typeof SlackCallPayload>;

@@ -42,10 +42,12 @@ export class SlackSocketReceiver implements Receiver {
       this.isConnected = true;
       opts.logger.info('Socket Mode connected');
     });
-    for (const state of ['disconnected', 'reconnecting'] as const) {
+    // 'close' fires as soon as the socket drops; 'reconnecting' only after the reconnect delay.
+    for (const state of ['close', 'disconnected', 'reconnecting'] as const) {
       this.client.on(state, () => {
+        const wasConnected = this.isConnected;
         this.isConnected = false;
-        if (!this.stopping) opts.logger.warn({ state }, 'Socket Mode connection lost; reconnecting');
+        if (wasConnected && !this.stopping) opts.logger.warn({ state }, 'Socket Mode connection lost; reconnecting');
       });
     }
     this.client.on('slack_event', (args: SocketEnvelopeArgs) => this.onEnvelope(args));

@@ -32,7 +32,10 @@ export function tokenize(text: string): string[] {
 
 export function renderHelp(subcommands: Subcommand[], isStaff: boolean, lead?: string): CommandReply {
   const visible = subcommands.filter((s) => isStaff || !s.staffOnly);
-  const lines = visible.map((s) => `• \`${COMMAND} ${s.usage}\` — ${s.summary}`);
+  const lines = [
+    `• \`${COMMAND} help\` — this list`,
+    ...visible.map((s) => `• \`${COMMAND} ${s.usage}\` — ${s.summary}`),
+  ];
   const text = [lead, '*opsbot commands*', ...lines].filter(Boolean).join('\n');
   return { text };
 }

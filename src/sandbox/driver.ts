@@ -1,0 +1,278 @@
+// Drives the real bot the way Slack does: boots Opsbot (HTTP or Socket Mode) against the Slack
+// stand-in with a fresh SQLite file and a fake clock, then delivers signed requests or Socket
+// Mode envelopes. Shared by the sandbox (npm run sandbox) and the e2e harness, so both exercise
+// exactly the production path: transport → Bolt → services → SQLite → outbox → Web API.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import { Opsbot } from '../app.js';
+import { type Env, parseEnv } from '../config/env.js';
+import { loadConfigFile } from '../config/load.js';
+import type { OpsbotConfig } from '../config/schema.js';
+import { FakeClock } from '../domain/fake-clock.js';
+import { createLogger } from '../logger.js';
+import { SlackStandIn, type SlackStandIn as StandIn } from './slack-standin/index.js';
+import type { StandInChannel, StandInUser } from './slack-standin/types.js';
+import {
+  eventCallbackBody,
+  interactivePayloadForm,
+  newId,
+  SANDBOX_IDS,
+  signSlackRequest,
+  slackTs,
+  slashCommandForm,
+} from './slack-wire.js';
+
+export type SlackTransport = 'http' | 'socket';
+
+export interface DriverOptions {
+  mode?: SlackTransport;
+  configFile?: string;
+  /** Reuse a database file (e.g. to restart on the same data); default: a fresh temp dir. */
+  dbPath?: string;
+  clock?: FakeClock;
+  logger?: Logger;
+  users?: StandInUser[];
+  channels?: StandInChannel[];
+  /** Fixed jitter for deterministic retry timing. */
+  random?: () => number;
+}
+
+/** What the bot answered to one delivery: the HTTP response or the Socket Mode ack. */
+export interface DeliveryResult {
+  status: number;
+  /** The acknowledgement payload (e.g. an ephemeral slash-command reply), if any. */
+  body: Record<string, unknown> | undefined;
+}
+
+export const SIGNING_SECRET = 'sandbox-signing-secret-0123456789abcdef';
+export const DEFAULT_CONFIG = 'config/sandbox.yaml';
+
+export class SandboxDriver {
+  bot: Opsbot;
+  private readonly ownDir: string | undefined;
+
+  private constructor(
+    readonly mode: SlackTransport,
+    readonly slack: StandIn,
+    readonly clock: FakeClock,
+    readonly config: OpsbotConfig,
+    private readonly env: Env,
+    private readonly logger: Logger,
+    private readonly random: (() => number) | undefined,
+    ownDir: string | undefined,
+  ) {
+    this.ownDir = ownDir;
+    this.bot = this.newBot();
+  }
+
+  static async start(opts: DriverOptions = {}): Promise<SandboxDriver> {
+    const mode = opts.mode ?? 'http';
+    const clock = opts.clock ?? new FakeClock();
+    const configFile = opts.configFile ?? DEFAULT_CONFIG;
+    const loaded = loadConfigFile(configFile);
+    if (!loaded.ok) throw new Error(`sandbox config is invalid:\n${loaded.problems.join('\n')}`);
+    const config = loaded.config;
+    const slack = await SlackStandIn.start({
+      now: () => clock.now(),
+      users: opts.users ?? defaultUsers(config),
+      channels: opts.channels ?? defaultChannels(config),
+    });
+    const ownDir = opts.dbPath ? undefined : mkdtempSync(join(tmpdir(), 'opsbot-sandbox-'));
+    const parsed = parseEnv({
+      SLACK_MODE: mode,
+      SLACK_BOT_TOKEN: slack.botToken,
+      SLACK_APP_TOKEN: slack.appToken,
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_API_URL: slack.apiUrl,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATABASE_PATH: opts.dbPath ?? join(ownDir as string, 'opsbot.db'),
+      CONFIG_FILE: configFile,
+      LOG_LEVEL: 'silent',
+    });
+    if (!parsed.ok) throw new Error(`sandbox env is invalid: ${parsed.problems.join('; ')}`);
+    const logger = opts.logger ?? createLogger({ level: 'silent' });
+    const driver = new SandboxDriver(mode, slack, clock, config, parsed.env, logger, opts.random, ownDir);
+    await driver.startBot();
+    return driver;
+  }
+
+  get baseUrl(): string {
+    return `http://127.0.0.1:${this.bot.port}`;
+  }
+
+  get databasePath(): string {
+    return this.env.DATABASE_PATH;
+  }
+
+  /** Delivers a slash command (`/opsbot <text>`) and returns the bot's acknowledgement. */
+  async slashCommand(input: {
+    user: string;
+    channel: string;
+    text: string;
+    command?: string;
+  }): Promise<DeliveryResult> {
+    const fields = this.slack.slashCommand({
+      command: input.command ?? '/opsbot',
+      text: input.text,
+      user_id: input.user,
+      channel_id: input.channel,
+    });
+    if (this.mode === 'socket') return ackResult(await this.slack.socket.sendSlashCommand(fields));
+    return this.postSigned(slashCommandForm(fields), 'application/x-www-form-urlencoded');
+  }
+
+  /**
+   * Delivers an Events API event. Pass the same `eventId` with `retryNum` to re-deliver it
+   * the way Slack retries (X-Slack-Retry-Num / retry_attempt).
+   */
+  async event(
+    event: Record<string, unknown>,
+    opts: { eventId?: string; retryNum?: number } = {},
+  ): Promise<DeliveryResult & { eventId: string }> {
+    const eventId = opts.eventId ?? newId('Ev');
+    if (this.mode === 'socket') {
+      const ack = await this.slack.socket.sendEventsApi(event, {
+        eventId,
+        retryAttempt: opts.retryNum ?? 0,
+        retryReason: opts.retryNum ? 'timeout' : undefined,
+      });
+      return { ...ackResult(ack), eventId };
+    }
+    const body = eventCallbackBody(event, { teamId: SANDBOX_IDS.teamId, eventId, nowMs: this.clock.now() });
+    const headers: Record<string, string> = {};
+    if (opts.retryNum) {
+      headers['x-slack-retry-num'] = String(opts.retryNum);
+      headers['x-slack-retry-reason'] = 'http_timeout';
+    }
+    return { ...(await this.postSigned(JSON.stringify(body), 'application/json', headers)), eventId };
+  }
+
+  /** A human message event in a channel (what Slack sends for message.channels). */
+  message(input: {
+    user: string;
+    channel: string;
+    text: string;
+    threadTs?: string;
+  }): Record<string, unknown> {
+    const ts = slackTs(this.clock.now());
+    return {
+      type: 'message',
+      channel: input.channel,
+      user: input.user,
+      text: input.text,
+      ts,
+      event_ts: ts,
+      channel_type: 'channel',
+      ...(input.threadTs ? { thread_ts: input.threadTs } : {}),
+    };
+  }
+
+  /** Clicks a button on a message the bot posted. */
+  async click(input: { user: string; channel: string; messageTs: string; actionId: string; value?: string }) {
+    const payload = this.slack.blockActions(input);
+    if (this.mode === 'socket') return ackResult(await this.slack.socket.sendInteractive(payload));
+    return this.postSigned(interactivePayloadForm(payload), 'application/x-www-form-urlencoded');
+  }
+
+  /** Raw HTTP POST to /slack/events with explicit headers (for signature and replay tests). */
+  async postRaw(body: string, headers: Record<string, string>): Promise<Response> {
+    return fetch(`${this.baseUrl}/slack/events`, { method: 'POST', body, headers });
+  }
+
+  /** Signs a body exactly as Slack does, at the fake clock's "now" unless told otherwise. */
+  sign(body: string, timestampSec = Math.floor(this.clock.now() / 1000), secret = SIGNING_SECRET) {
+    return signSlackRequest(secret, body, timestampSec);
+  }
+
+  /** Moves time forward and lets every job that fell due run. */
+  async advance(by: string | number): Promise<void> {
+    this.clock.advance(by);
+    await this.settle();
+  }
+
+  /** Waits until the bot has no due work left (outbox drained up to "now"). */
+  async settle(): Promise<void> {
+    await this.bot.scheduler.whenIdle();
+  }
+
+  /** Stops the bot (as SIGTERM would) and starts a new process-equivalent on the same database. */
+  async restart(between?: () => void | Promise<void>): Promise<void> {
+    await this.bot.stop();
+    await between?.();
+    this.bot = this.newBot();
+    await this.startBot();
+  }
+
+  async stop(): Promise<void> {
+    await this.bot.stop();
+    await this.slack.stop();
+    if (this.ownDir) rmSync(this.ownDir, { recursive: true, force: true });
+  }
+
+  private newBot(): Opsbot {
+    return new Opsbot({
+      env: this.env,
+      config: this.config,
+      logger: this.logger,
+      clock: this.clock,
+      random: this.random,
+      // Reconnect within a few hundred ms instead of 5 s: the sandbox has no network latency.
+      socketPingTimeoutMs: 300,
+    });
+  }
+
+  private async startBot(): Promise<void> {
+    await this.bot.start();
+    if (this.mode === 'socket') await this.slack.socket.waitForConnection(1);
+    await this.settle();
+  }
+
+  private async postSigned(
+    body: string,
+    contentType: string,
+    extra: Record<string, string> = {},
+  ): Promise<DeliveryResult> {
+    const response = await this.postRaw(body, { 'content-type': contentType, ...this.sign(body), ...extra });
+    const text = await response.text();
+    let parsed: Record<string, unknown> | undefined;
+    if (text) {
+      try {
+        parsed = JSON.parse(text) as Record<string, unknown>;
+      } catch {
+        parsed = { text };
+      }
+    }
+    return { status: response.status, body: parsed };
+  }
+}
+
+function ackResult(ack: { payload: unknown }): DeliveryResult {
+  const payload = ack.payload as Record<string, unknown> | undefined;
+  return { status: 200, body: payload && Object.keys(payload).length > 0 ? payload : undefined };
+}
+
+/** Staff and contacts from the config, plus a customer user who sits in the shared channels. */
+function defaultUsers(config: OpsbotConfig): StandInUser[] {
+  const ids = new Set<string>(config.staff.userIds);
+  for (const t of config.tenants) {
+    ids.add(t.contacts.primary);
+    if (t.contacts.secondary) ids.add(t.contacts.secondary);
+  }
+  return [
+    ...[...ids].map((id, i) => ({ id, name: `engineer${i + 1}`, real_name: `Engineer ${i + 1}` })),
+    { id: CUSTOMER_USER, name: 'customer.admin', real_name: 'Customer Admin' },
+  ];
+}
+
+export const CUSTOMER_USER = 'U0CUSTOMR1';
+
+function defaultChannels(config: OpsbotConfig): StandInChannel[] {
+  return config.tenants.flatMap((t) => [
+    ...t.channels.alarms.map((id, i) => ({ id, name: `${t.id}-alarms${i ? `-${i + 1}` : ''}` })),
+    { id: t.channels.customer, name: `${t.id}-shared`, is_ext_shared: true },
+    { id: t.channels.ops, name: `${t.id}-ops`, is_private: true },
+  ]);
+}

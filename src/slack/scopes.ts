@@ -1,0 +1,34 @@
+// The OAuth scopes the bot needs, derived from what it actually does. The manifest test
+// checks manifests/*.yaml against this, and the e2e suite checks that every Web API method
+// the bot called is listed here — so the manifest asks for exactly what is used.
+
+/** Web API methods the bot calls, and the bot scope each needs (null: none). */
+export const WEB_API_METHOD_SCOPES: Record<string, string | null> = {
+  'auth.test': null,
+  'apps.connections.open': null, // app-level token with connections:write, not a bot scope
+  'chat.postMessage': 'chat:write',
+  'chat.update': 'chat:write',
+  'chat.postEphemeral': 'chat:write',
+  'usergroups.users.list': 'usergroups:read',
+};
+
+/** Bot event subscriptions and the scope each needs. */
+export const BOT_EVENT_SCOPES: Record<string, string> = {
+  app_mention: 'app_mentions:read',
+  'message.channels': 'channels:history',
+  'message.groups': 'groups:history',
+};
+
+export const SLASH_COMMAND_SCOPE = 'commands';
+
+export function requiredBotScopes(inventory: { commands: Set<string>; botEvents: Set<string> }): string[] {
+  const scopes = new Set<string>();
+  for (const scope of Object.values(WEB_API_METHOD_SCOPES)) if (scope) scopes.add(scope);
+  for (const event of inventory.botEvents) {
+    const scope = BOT_EVENT_SCOPES[event];
+    if (!scope) throw new Error(`no scope known for bot event ${event}: add it to BOT_EVENT_SCOPES`);
+    scopes.add(scope);
+  }
+  if (inventory.commands.size > 0) scopes.add(SLASH_COMMAND_SCOPE);
+  return [...scopes].sort();
+}
