@@ -85,7 +85,11 @@ export class Opsbot {
     });
     this.outbox = SlackOutbox.register(this.scheduler, this.webClient);
 
-    this.gate = new InboundGate(new InboundStore(this.db), this.clock, logger.child({ component: 'inbound' }));
+    this.gate = new InboundGate(
+      new InboundStore(this.db),
+      this.clock,
+      logger.child({ component: 'inbound' }),
+    );
     const routes: Route[] = [];
     let receiver: SlackHttpReceiver | SlackSocketReceiver;
     if (env.SLACK_MODE === 'http') {
@@ -95,7 +99,11 @@ export class Opsbot {
         gate: this.gate,
         logger: logger.child({ component: 'slack-http' }),
       });
-      routes.push({ method: 'POST', path: '/slack/events', handle: (req, res) => httpReceiver.handle(req, res) });
+      routes.push({
+        method: 'POST',
+        path: '/slack/events',
+        handle: (req, res) => httpReceiver.handle(req, res),
+      });
       receiver = httpReceiver;
     } else {
       this.socket = new SlackSocketReceiver({

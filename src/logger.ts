@@ -23,12 +23,17 @@ export function redactSecrets(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') return redactText(value);
   if (value === null || typeof value !== 'object' || depth > 8) return value;
   if (value instanceof Error) {
-    return { type: value.name, message: redactText(value.message), stack: value.stack && redactText(value.stack) };
+    return {
+      type: value.name,
+      message: redactText(value.message),
+      stack: value.stack && redactText(value.stack),
+    };
   }
   if (Array.isArray(value)) return value.map((v) => redactSecrets(v, depth + 1));
   const out: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(value)) {
-    out[key] = SECRET_KEY.test(key) && v !== undefined && v !== null ? '[REDACTED]' : redactSecrets(v, depth + 1);
+    out[key] =
+      SECRET_KEY.test(key) && v !== undefined && v !== null ? '[REDACTED]' : redactSecrets(v, depth + 1);
   }
   return out;
 }
@@ -73,7 +78,8 @@ const TO_SLACK_LEVEL: Record<string, SlackLogLevel> = {
 /** Bolt, WebClient and SocketModeClient log through this adapter, so their output is JSON and redacted too. */
 export function slackLoggerFrom(logger: Logger, name: string): SlackLogger {
   let child = logger.child({ component: name });
-  const fmt = (msgs: unknown[]) => msgs.map((m) => (typeof m === 'string' ? m : JSON.stringify(redactSecrets(m)))).join(' ');
+  const fmt = (msgs: unknown[]) =>
+    msgs.map((m) => (typeof m === 'string' ? m : JSON.stringify(redactSecrets(m)))).join(' ');
   return {
     debug: (...msgs) => child.debug(fmt(msgs)),
     info: (...msgs) => child.info(fmt(msgs)),

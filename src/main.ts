@@ -39,6 +39,8 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   // Startup failures (port in use, unreadable database) are operator problems: one line, no stack.
-  process.stderr.write(`vaas-opsbot failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(
+    `vaas-opsbot failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
+  );
   process.exit(1);
 });

@@ -33,7 +33,14 @@ export const systemClock: Clock = {
   },
 };
 
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+const UNIT_MS: Record<string, number> = {
+  ms: 1,
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+  w: 604_800_000,
+};
 
 /** Parses durations like "90s", "25m", "1h30m", "2d". Returns undefined when the text is not a duration. */
 export function parseDuration(text: string): number | undefined {

@@ -41,7 +41,9 @@ export class FakeClock implements Clock {
     const targetMs = typeof target === 'number' ? target : new Date(target).getTime();
     if (targetMs < this.current) throw new Error('FakeClock cannot go backwards');
     for (;;) {
-      const due = this.timers.filter((t) => t.atMs <= targetMs).sort((a, b) => a.atMs - b.atMs || a.id - b.id)[0];
+      const due = this.timers
+        .filter((t) => t.atMs <= targetMs)
+        .sort((a, b) => a.atMs - b.atMs || a.id - b.id)[0];
       if (!due) break;
       this.removeTimer(due.id);
       this.current = Math.max(this.current, due.atMs);

@@ -73,7 +73,9 @@ export class HttpServer {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     const candidates = this.routes.filter((r) => matches(r, path));
     if (candidates.length === 0) return sendJson(res, 404, { error: `no route for ${path}` });
-    const route = candidates.find((r) => r.method === req.method || (r.method === 'GET' && req.method === 'HEAD'));
+    const route = candidates.find(
+      (r) => r.method === req.method || (r.method === 'GET' && req.method === 'HEAD'),
+    );
     if (!route) {
       res.setHeader('allow', [...new Set(candidates.map((r) => r.method))].join(', '));
       return sendJson(res, 405, { error: `${req.method} not allowed on ${path}` });

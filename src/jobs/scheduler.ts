@@ -146,10 +146,12 @@ export class Scheduler {
     if (free > 0) {
       for (const job of this.opts.store.dueJobs(now, free)) {
         if (!this.opts.store.markRunning(job.id, now)) continue;
-        const run = this.execute({ ...job, attempts: job.attempts + 1, status: 'running' }, now).finally(() => {
-          this.inFlight.delete(run);
-          this.wake();
-        });
+        const run = this.execute({ ...job, attempts: job.attempts + 1, status: 'running' }, now).finally(
+          () => {
+            this.inFlight.delete(run);
+            this.wake();
+          },
+        );
         this.inFlight.add(run);
       }
     }
@@ -190,11 +192,15 @@ export class Scheduler {
     const { store, clock } = this.opts;
     const now = clock.now();
     const message = describeError(error);
-    const permanent = error instanceof PermanentError || (error instanceof Error && error.name === 'ZodError');
+    const permanent =
+      error instanceof PermanentError || (error instanceof Error && error.name === 'ZodError');
     const rateLimited = error instanceof RetryableError && error.rateLimited;
     if (permanent || (!rateLimited && job.attempts >= job.maxAttempts)) {
       store.markDead(job.id, message, now);
-      log.error({ err: error }, permanent ? 'job failed permanently; dead-lettered' : 'job out of attempts; dead-lettered');
+      log.error(
+        { err: error },
+        permanent ? 'job failed permanently; dead-lettered' : 'job out of attempts; dead-lettered',
+      );
       for (const listener of this.deadListeners) {
         try {
           listener({ ...job, status: 'dead', lastError: message }, error);

@@ -33,7 +33,12 @@ export class InboundGate {
   ) {}
 
   /** Returns the delivery to process, or undefined when it is a re-delivery to acknowledge and skip. */
-  admit(body: Record<string, unknown>, raw: string, transport: InboundTransport, retryNum?: number): Delivery | undefined {
+  admit(
+    body: Record<string, unknown>,
+    raw: string,
+    transport: InboundTransport,
+    retryNum?: number,
+  ): Delivery | undefined {
     const delivery = identifyDelivery(body, raw);
     const outcome = this.store.record({ ...delivery, transport, body }, this.clock.now());
     if (outcome === 'new') {
@@ -70,14 +75,22 @@ export class InboundGate {
     for (const item of pending) {
       this.active.add(item.key);
       try {
-        await app.processEvent({ body: item.body as Record<string, unknown>, ack: async () => {}, retryNum: 0 });
+        await app.processEvent({
+          body: item.body as Record<string, unknown>,
+          ack: async () => {},
+          retryNum: 0,
+        });
         this.finish({ key: item.key, kind: item.kind });
       } catch (error) {
         this.abandon({ key: item.key, kind: item.kind });
-        this.logger.error({ err: error, delivery: item.key }, 'replay of an unfinished Slack delivery failed');
+        this.logger.error(
+          { err: error, delivery: item.key },
+          'replay of an unfinished Slack delivery failed',
+        );
       }
     }
-    if (pending.length > 0) this.logger.warn({ replayed: pending.length }, 'replayed unfinished Slack deliveries');
+    if (pending.length > 0)
+      this.logger.warn({ replayed: pending.length }, 'replayed unfinished Slack deliveries');
     return pending.length;
   }
 }

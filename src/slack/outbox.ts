@@ -64,7 +64,11 @@ export class SlackOutbox implements ChatSender {
     return this.call('chat.postEphemeral', message, key);
   }
 
-  private call(method: SlackCallPayload['method'], args: ChatMessage & { [extra: string]: unknown }, key: string): Job {
+  private call(
+    method: SlackCallPayload['method'],
+    args: ChatMessage & { [extra: string]: unknown },
+    key: string,
+  ): Job {
     return this.scheduler.enqueue({
       kind: SLACK_CALL,
       payload: { method, args },

@@ -31,7 +31,11 @@ export class SlackSurface {
    * `botEvents` are the manifest subscriptions this listener needs (a `message` listener needs
    * `message.channels` and `message.groups`, for example).
    */
-  event<T extends string>(type: T, botEvents: string[], listener: Middleware<SlackEventMiddlewareArgs<T>>): void {
+  event<T extends string>(
+    type: T,
+    botEvents: string[],
+    listener: Middleware<SlackEventMiddlewareArgs<T>>,
+  ): void {
     for (const e of botEvents) this.inventory.botEvents.add(e);
     this.app.event(type, listener);
   }

@@ -17,7 +17,8 @@ const TRANSIENT = new Set([
 ]);
 
 const HINTS: Record<string, string> = {
-  channel_not_found: 'the channel does not exist or the bot cannot see it: check the channel id in the config',
+  channel_not_found:
+    'the channel does not exist or the bot cannot see it: check the channel id in the config',
   not_in_channel: 'the bot is not a member of the channel: invite it with /invite @opsbot',
   is_archived: 'the channel is archived: unarchive it or change the channel in the config',
   invalid_auth: 'SLACK_BOT_TOKEN is invalid: reinstall the app and update the token',
@@ -55,7 +56,10 @@ export function classifySlackError(method: string, error: unknown): Error {
   if (error instanceof WebAPIRequestError) {
     return new RetryableError(`Slack ${method} unreachable: ${error.original.message}`, { cause: error });
   }
-  return new RetryableError(`Slack ${method} failed: ${error instanceof Error ? error.message : String(error)}`, {
-    cause: error,
-  });
+  return new RetryableError(
+    `Slack ${method} failed: ${error instanceof Error ? error.message : String(error)}`,
+    {
+      cause: error,
+    },
+  );
 }

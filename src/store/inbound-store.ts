@@ -46,7 +46,13 @@ export class InboundStore {
    * 'unfinished' when it was stored but its processing never completed (crash).
    */
   record(delivery: InboundDelivery, now: number): 'new' | 'seen' | 'unfinished' {
-    const info = this.insert.run(delivery.key, delivery.kind, delivery.transport, now, JSON.stringify(delivery.body));
+    const info = this.insert.run(
+      delivery.key,
+      delivery.kind,
+      delivery.transport,
+      now,
+      JSON.stringify(delivery.body),
+    );
     if (info.changes === 1) return 'new';
     this.bumpRetry.run(delivery.key);
     const row = this.isProcessed.get(delivery.key) as { processed_at: number | null } | undefined;

@@ -3,7 +3,9 @@
 // bot posted a message nobody expected — silence is part of the contract too.
 import { expect } from 'vitest';
 import { type DriverOptions, SandboxDriver } from '../../src/sandbox/driver.js';
+import { RESPONSE_URL_METHOD } from '../../src/sandbox/slack-standin/index.js';
 import type { StoredMessage } from '../../src/sandbox/slack-standin/types.js';
+import { WEB_API_METHOD_SCOPES } from '../../src/slack/scopes.js';
 
 export class Harness {
   private readonly claimed = new Set<string>();
@@ -56,6 +58,11 @@ export class Harness {
         .filter((m) => m.bot_id && !this.claimed.has(`${m.channel}/${m.ts}`))
         .map((m) => `${m.channel}: ${m.text.slice(0, 120)}`);
       expect(unexpected, 'the bot posted messages no test expected').toEqual([]);
+      // Every Web API method the bot called must be accounted for in the manifest's scopes.
+      const unlisted = [...new Set(this.slack.calls.map((c) => c.method))].filter(
+        (m) => m !== RESPONSE_URL_METHOD && !(m in WEB_API_METHOD_SCOPES),
+      );
+      expect(unlisted, 'Web API methods missing from src/slack/scopes.ts').toEqual([]);
     } finally {
       await this.driver.stop();
     }

@@ -65,7 +65,9 @@ describe('HTTP mode', () => {
   it('rejects unsigned, badly signed and stale requests with 401 and processes nothing', async () => {
     h = await Harness.start({ mode: 'http' });
     const event = mention(h);
-    const body = JSON.stringify(eventCallbackBody(event, { teamId: SANDBOX_IDS.teamId, eventId: newId('Ev') }));
+    const body = JSON.stringify(
+      eventCallbackBody(event, { teamId: SANDBOX_IDS.teamId, eventId: newId('Ev') }),
+    );
     const now = Math.floor(h.clock.now() / 1000);
     const attempts: Array<Record<string, string>> = [
       { 'content-type': 'application/json' },
@@ -79,7 +81,10 @@ describe('HTTP mode', () => {
       expect(response.status).toBe(401);
     }
     // A correctly signed request at the edge of the window (5 minutes old) is accepted.
-    const ok = await h.driver.postRaw(body, { 'content-type': 'application/json', ...h.driver.sign(body, now - 5 * 60) });
+    const ok = await h.driver.postRaw(body, {
+      'content-type': 'application/json',
+      ...h.driver.sign(body, now - 5 * 60),
+    });
     expect(ok.status).toBe(200);
     await h.channel(OPS).expectMessage(/Type `\/opsbot help`/);
     expect(SIGNING_SECRET).not.toBe('not-the-secret');
@@ -135,9 +140,14 @@ describe('HTTP mode', () => {
   it('answers Slack url_verification and ssl_check', async () => {
     h = await Harness.start({ mode: 'http' });
     const body = JSON.stringify({ token: 'x', challenge: 'chal-123', type: 'url_verification' });
-    const response = await h.driver.postRaw(body, { 'content-type': 'application/json', ...h.driver.sign(body) });
+    const response = await h.driver.postRaw(body, {
+      'content-type': 'application/json',
+      ...h.driver.sign(body),
+    });
     expect(await response.json()).toEqual({ challenge: 'chal-123' });
-    const ssl = await h.driver.postRaw('ssl_check=1&token=x', { 'content-type': 'application/x-www-form-urlencoded' });
+    const ssl = await h.driver.postRaw('ssl_check=1&token=x', {
+      'content-type': 'application/x-www-form-urlencoded',
+    });
     expect(ssl.status).toBe(200);
     await h.finish();
   });

@@ -67,7 +67,10 @@ describe('Socket Mode (the default transport)', () => {
     await h.slack.socket.sendDisconnect('refresh_requested');
     const readyz = () => fetch(`${h?.driver.baseUrl}/readyz`);
     await vi.waitFor(async () => expect((await readyz()).status).toBe(503), { timeout: 3000 });
-    expect(await (await readyz()).json()).toMatchObject({ status: 'not ready', checks: { store: true, slack: false } });
+    expect(await (await readyz()).json()).toMatchObject({
+      status: 'not ready',
+      checks: { store: true, slack: false },
+    });
     expect((await fetch(`${h.driver.baseUrl}/healthz`)).status).toBe(200);
     await h.abort();
   });

@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   type App,
-  HTTPModuleFunctions as http,
   HTTPResponseAck,
+  HTTPModuleFunctions as http,
   type Receiver,
   type ReceiverEvent,
   verifySlackRequest,
@@ -59,7 +59,8 @@ export class SlackHttpReceiver implements Receiver {
 
     const timestamp = Number(req.headers['x-slack-request-timestamp']);
     try {
-      if (Math.floor(clock.now() / 1000) - timestamp < -MAX_SKEW_SEC) throw new Error('timestamp is in the future');
+      if (Math.floor(clock.now() / 1000) - timestamp < -MAX_SKEW_SEC)
+        throw new Error('timestamp is in the future');
       verifySlackRequest({
         signingSecret: this.opts.signingSecret,
         body: rawBody,

@@ -47,7 +47,8 @@ export class SlackSocketReceiver implements Receiver {
       this.client.on(state, () => {
         const wasConnected = this.isConnected;
         this.isConnected = false;
-        if (wasConnected && !this.stopping) opts.logger.warn({ state }, 'Socket Mode connection lost; reconnecting');
+        if (wasConnected && !this.stopping)
+          opts.logger.warn({ state }, 'Socket Mode connection lost; reconnecting');
       });
     }
     this.client.on('slack_event', (args: SocketEnvelopeArgs) => this.onEnvelope(args));

@@ -86,7 +86,12 @@ describe('Scheduler', () => {
     scheduler.register('test.noop', async () => {});
     scheduler.start();
     for (let i = 0; i < 20; i++) {
-      scheduler.enqueue({ kind: 'test.noop', payload: {}, key: `k${i}`, runAt: clock.now() + (i + 1) * 60_000 });
+      scheduler.enqueue({
+        kind: 'test.noop',
+        payload: {},
+        key: `k${i}`,
+        runAt: clock.now() + (i + 1) * 60_000,
+      });
     }
     await scheduler.whenIdle();
     expect(clock.pendingTimers()).toBe(1);
@@ -183,7 +188,12 @@ describe('Scheduler', () => {
       runs.push('first-process');
     });
     scheduler.start();
-    scheduler.enqueue({ kind: 'test.reminder', payload: {}, key: 'reminder', runAt: clock.now() + 25 * 60_000 });
+    scheduler.enqueue({
+      kind: 'test.reminder',
+      payload: {},
+      key: 'reminder',
+      runAt: clock.now() + 25 * 60_000,
+    });
     await scheduler.whenIdle();
     // "Crash": the process goes away before the reminder is due.
     await scheduler.stop();
@@ -205,7 +215,10 @@ describe('Scheduler', () => {
   it('re-runs a job interrupted mid-flight by a crash', async () => {
     const { tmp, clock, store, db, scheduler } = setup();
     scheduler.register('test.slow', async () => {});
-    const { job } = store.enqueue({ kind: 'test.slow', payload: {}, key: 'slow', runAt: clock.now(), maxAttempts: 3 }, clock.now());
+    const { job } = store.enqueue(
+      { kind: 'test.slow', payload: {}, key: 'slow', runAt: clock.now(), maxAttempts: 3 },
+      clock.now(),
+    );
     store.markRunning(job.id, clock.now()); // the process died while the job was running
     db.close();
 

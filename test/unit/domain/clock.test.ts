@@ -8,7 +8,8 @@ describe('durations', () => {
     expect(parseDuration('1h30m')).toBe(90 * 60_000);
     expect(parseDuration('2d')).toBe(2 * 86_400_000);
     expect(parseDuration('500ms')).toBe(500);
-    for (const bad of ['', '1', 'h', '1.5h', '-1h', '1 hour', '1h;drop']) expect(parseDuration(bad)).toBeUndefined();
+    for (const bad of ['', '1', 'h', '1.5h', '-1h', '1 hour', '1h;drop'])
+      expect(parseDuration(bad)).toBeUndefined();
   });
 
   it('formats durations for humans', () => {

@@ -1,0 +1,165 @@
+// chat.* (and reactions.add) methods: the bot's messages are the main thing tests assert on, so these keep full state
+// (threads, every version of an updated message) and answer with Slack's response shapes.
+import type { ChannelRecord } from '../state.js';
+import type { StoredMessage } from '../types.js';
+import { type ApiResult, bool, fail, type MethodContext, type MethodHandler, str } from './common.js';
+import { isEmpty, readContent, wireMessage } from './message-content.js';
+
+const isError = (value: ChannelRecord | ApiResult): value is ApiResult => 'ok' in value;
+
+/** A channel the bot can see, or the error Slack gives. */
+function visibleChannel(ctx: MethodContext): ChannelRecord | ApiResult {
+  const ref = str(ctx.args, 'channel');
+  const channel = ref === undefined ? undefined : ctx.state.resolveChannel(ref);
+  // Private channels the bot is not in are invisible to it, hence not_found rather than not_in_channel.
+  if (!channel || (channel.is_private && !channel.is_member)) return fail('channel_not_found');
+  return channel;
+}
+
+/** A channel the bot may post in, or the error Slack gives. */
+function writableChannel(ctx: MethodContext): ChannelRecord | ApiResult {
+  const channel = visibleChannel(ctx);
+  if (!isError(channel) && !channel.is_member) return fail('not_in_channel');
+  return channel;
+}
+
+/** The live message at channel+ts, or the error Slack gives. */
+function findMessage(ctx: MethodContext, tsArg: string): StoredMessage | ApiResult {
+  const channel = visibleChannel(ctx);
+  if (isError(channel)) return channel;
+  const ts = str(ctx.args, tsArg);
+  const message = ts === undefined ? undefined : ctx.state.findMessage(channel.id, ts);
+  if (!message) return fail('message_not_found');
+  return message;
+}
+
+const isMessage = (value: StoredMessage | ApiResult): value is StoredMessage => !('ok' in value);
+
+const postMessage: MethodHandler = (ctx) => {
+  const { state, args } = ctx;
+  const channel = writableChannel(ctx);
+  if (isError(channel)) return channel;
+  const content = readContent(args);
+  if ('error' in content) return fail(content.error);
+  if (isEmpty(content)) return fail('no_text');
+  const ts = state.nextTs();
+  const threadTs = str(args, 'thread_ts');
+  const message: StoredMessage = {
+    channel: channel.id,
+    ts,
+    user: state.identity.botUserId,
+    bot_id: state.identity.botId,
+    text: content.text ?? '',
+    blocks: content.blocks,
+    attachments: content.attachments,
+    metadata: args.metadata,
+    history: [
+      { at: state.now(), text: content.text ?? '', blocks: content.blocks, attachments: content.attachments },
+    ],
+    deleted: false,
+  };
+  if (threadTs !== undefined) {
+    message.thread_ts = threadTs;
+    if (bool(args, 'reply_broadcast')) message.reply_broadcast = true;
+    // Slack does not reject replies to unknown parents, so neither do we; a known parent gains a thread.
+    const parent = state.findMessage(channel.id, threadTs);
+    if (parent) {
+      parent.thread_ts = parent.ts;
+      parent.reply_count = (parent.reply_count ?? 0) + 1;
+    }
+  }
+  state.addMessage(message);
+  return { ok: true, channel: channel.id, ts, message: wireMessage(message, state.identity) };
+};
+
+const update: MethodHandler = (ctx) => {
+  const { state, args } = ctx;
+  const message = findMessage(ctx, 'ts');
+  if (!isMessage(message)) return message;
+  if (message.user !== state.identity.botUserId) return fail('cant_update_message');
+  const content = readContent(args);
+  if ('error' in content) return fail(content.error);
+  if (content.text === undefined && content.blocks === undefined && content.attachments === undefined) {
+    return fail('no_text');
+  }
+  // Omitted fields keep their previous value; an empty blocks/attachments array clears them (Slack docs).
+  if (content.text !== undefined) message.text = content.text;
+  if (content.blocks !== undefined) message.blocks = content.blocks.length > 0 ? content.blocks : undefined;
+  if (content.attachments !== undefined) {
+    message.attachments = content.attachments.length > 0 ? content.attachments : undefined;
+  }
+  if (args.metadata !== undefined) message.metadata = args.metadata;
+  message.edited_ts = state.nextTs();
+  message.history.push({
+    at: state.now(),
+    text: message.text,
+    blocks: message.blocks,
+    attachments: message.attachments,
+  });
+  return {
+    ok: true,
+    channel: message.channel,
+    ts: message.ts,
+    text: message.text,
+    message: wireMessage(message, state.identity),
+  };
+};
+
+const postEphemeral: MethodHandler = (ctx) => {
+  const { state, args } = ctx;
+  const channel = writableChannel(ctx);
+  if (isError(channel)) return channel;
+  const user = str(args, 'user');
+  if (user === undefined || !state.users.has(user)) return fail('user_not_found');
+  const content = readContent(args);
+  if ('error' in content) return fail(content.error);
+  if (isEmpty(content)) return fail('no_text');
+  // Ephemeral messages are not stored (nobody else can see them); the recorded call is the evidence.
+  return { ok: true, message_ts: state.nextTs() };
+};
+
+const getPermalink: MethodHandler = (ctx) => {
+  const message = findMessage(ctx, 'message_ts');
+  if (!isMessage(message)) return message;
+  const { teamDomain } = ctx.state.identity;
+  let permalink = `https://${teamDomain}.slack.com/archives/${message.channel}/p${message.ts.replace('.', '')}`;
+  if (message.thread_ts !== undefined && message.thread_ts !== message.ts) {
+    permalink += `?thread_ts=${message.thread_ts}&cid=${message.channel}`;
+  }
+  return { ok: true, channel: message.channel, permalink };
+};
+
+const chatDelete: MethodHandler = (ctx) => {
+  const message = findMessage(ctx, 'ts');
+  if (!isMessage(message)) return message;
+  if (message.user !== ctx.state.identity.botUserId) return fail('cant_delete_message');
+  message.deleted = true;
+  return { ok: true, channel: message.channel, ts: message.ts };
+};
+
+const reactionsAdd: MethodHandler = (ctx) => {
+  const name = str(ctx.args, 'name');
+  if (name === undefined) return fail('invalid_name');
+  const message = findMessage(ctx, 'timestamp');
+  if (!isMessage(message)) return message;
+  const me = ctx.state.identity.botUserId;
+  message.reactions ??= [];
+  const reaction = message.reactions.find((r) => r.name === name.replace(/:/g, ''));
+  if (reaction?.users.includes(me)) return fail('already_reacted');
+  if (reaction) {
+    reaction.users.push(me);
+    reaction.count += 1;
+  } else {
+    message.reactions.push({ name: name.replace(/:/g, ''), users: [me], count: 1 });
+  }
+  return { ok: true };
+};
+
+export const chatMethods: Record<string, MethodHandler> = {
+  'chat.postMessage': postMessage,
+  'chat.update': update,
+  'chat.postEphemeral': postEphemeral,
+  'chat.getPermalink': getPermalink,
+  'chat.delete': chatDelete,
+  'reactions.add': reactionsAdd,
+};
