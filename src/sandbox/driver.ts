@@ -77,7 +77,7 @@ export class SandboxDriver {
     const slack = await SlackStandIn.start({
       now: () => clock.now(),
       users: opts.users ?? defaultUsers(config),
-      channels: opts.channels ?? defaultChannels(config),
+      channels: opts.channels ?? sandboxChannels(config),
     });
     const ownDir = opts.dbPath ? undefined : mkdtempSync(join(tmpdir(), 'opsbot-sandbox-'));
     const parsed = parseEnv({
@@ -269,7 +269,8 @@ function defaultUsers(config: OpsbotConfig): StandInUser[] {
 
 export const CUSTOMER_USER = 'U0CUSTOMR1';
 
-function defaultChannels(config: OpsbotConfig): StandInChannel[] {
+/** The stand-in's channels: every channel of the config, named after its tenant and role. */
+export function sandboxChannels(config: OpsbotConfig): StandInChannel[] {
   return config.tenants.flatMap((t) => [
     ...t.channels.alarms.map((id, i) => ({ id, name: `${t.id}-alarms${i ? `-${i + 1}` : ''}` })),
     { id: t.channels.customer, name: `${t.id}-shared`, is_ext_shared: true },

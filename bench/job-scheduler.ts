@@ -1,0 +1,63 @@
+// How fast the durable scheduler moves jobs through SQLite: enqueue rate, and drain rate for
+// independent jobs and for jobs serialised in one lane (messages to one channel).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { systemClock } from '../src/domain/clock.js';
+import { Scheduler } from '../src/jobs/scheduler.js';
+import { createLogger } from '../src/logger.js';
+import { openDatabase } from '../src/store/db.js';
+import { JobStore } from '../src/store/job-store.js';
+import { type Benchmark, peakRssDuring, type Row } from './lib.js';
+
+async function measure(jobs: number, lanes: number | null): Promise<Row> {
+  const dir = mkdtempSync(join(tmpdir(), 'opsbot-bench-'));
+  const db = openDatabase(join(dir, 'bench.db'));
+  const scheduler = new Scheduler({
+    store: new JobStore(db),
+    clock: systemClock,
+    logger: createLogger({ level: 'silent' }),
+    maxAttempts: 3,
+    backoff: { baseMs: 1000, maxMs: 60_000 },
+    concurrency: 4,
+  });
+  let done = 0;
+  scheduler.register('bench.noop', async () => {
+    done++;
+  });
+  const { result, peakRssMb } = await peakRssDuring(async () => {
+    const t0 = performance.now();
+    for (let i = 0; i < jobs; i++) {
+      scheduler.enqueue({
+        kind: 'bench.noop',
+        payload: { i },
+        key: `job-${i}`,
+        lane: lanes === null ? undefined : `lane-${i % lanes}`,
+      });
+    }
+    const t1 = performance.now();
+    scheduler.start();
+    await scheduler.whenIdle(120_000);
+    const t2 = performance.now();
+    return { enqueueMs: t1 - t0, drainMs: t2 - t1 };
+  });
+  await scheduler.stop();
+  db.close();
+  rmSync(dir, { recursive: true, force: true });
+  if (done !== jobs) throw new Error(`ran ${done} of ${jobs} jobs`);
+  return {
+    scenario: lanes === null ? 'independent jobs' : `${lanes} lane(s)`,
+    jobs,
+    'enqueue jobs/s': Math.round(jobs / (result.enqueueMs / 1000)),
+    'run jobs/s': Math.round(jobs / (result.drainMs / 1000)),
+    'peak RSS MB': peakRssMb,
+  };
+}
+
+export const jobScheduler: Benchmark = {
+  name: 'job-scheduler',
+  description: 'Durable job scheduler throughput on a real SQLite file (WAL), no-op handlers, concurrency 4.',
+  async run() {
+    return [await measure(5000, null), await measure(5000, 50), await measure(2000, 1)];
+  },
+};

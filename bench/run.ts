@@ -1,0 +1,19 @@
+// npm run bench [-- name ...]: runs the benchmarks, prints a table each, writes bench/results/*.json.
+import { jobScheduler } from './job-scheduler.js';
+import { type Benchmark, printTable, writeResults } from './lib.js';
+
+const ALL: Benchmark[] = [jobScheduler];
+
+const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+const selected = wanted.length ? ALL.filter((b) => wanted.includes(b.name)) : ALL;
+if (selected.length === 0) {
+  process.stderr.write(
+    `unknown benchmark(s): ${wanted.join(', ')}; known: ${ALL.map((b) => b.name).join(', ')}\n`,
+  );
+  process.exit(2);
+}
+for (const bench of selected) {
+  const rows = await bench.run();
+  printTable(`${bench.name} — ${bench.description}`, rows);
+  process.stdout.write(`written to ${writeResults(bench.name, bench.description, rows)}\n`);
+}

@@ -1,0 +1,67 @@
+// npm run sandbox [-- --scenario FILE] [--mode http|socket]
+// Runs the real bot against the Slack stand-in with SQLite in a temp dir, replays a scenario,
+// prints a transcript of what the bot posted where, and exits 0 when every expectation held.
+import { parseArgs } from 'node:util';
+import { FakeClock } from '../domain/fake-clock.js';
+import { SandboxDriver } from './driver.js';
+import { runScenario } from './run-scenario.js';
+import { loadScenario } from './scenario.js';
+import { Transcript } from './transcript.js';
+
+const DEFAULT_SCENARIO = 'sandbox/scenarios/foundation.yaml';
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      scenario: { type: 'string', default: DEFAULT_SCENARIO },
+      mode: { type: 'string', default: 'http' },
+    },
+  });
+  const mode = values.mode;
+  if (mode !== 'http' && mode !== 'socket') {
+    process.stderr.write(`--mode must be http or socket, found "${mode}"\n`);
+    return 2;
+  }
+  const loaded = loadScenario(values.scenario);
+  if (!loaded.ok) {
+    process.stderr.write(
+      `scenario ${values.scenario} is invalid:\n${loaded.problems.map((p) => `  - ${p}`).join('\n')}\n`,
+    );
+    return 2;
+  }
+  const { scenario } = loaded;
+  const started = Date.now();
+  const clock = new FakeClock(scenario.start);
+  const driver = await SandboxDriver.start({ mode, clock, random: () => 0.5 });
+  const transcript = new Transcript(driver.config, () => clock.now());
+  process.stdout.write(
+    `vaas-opsbot sandbox — "${scenario.name}" (Slack ${mode} mode, fake clock from ${scenario.start})\n` +
+      `${scenario.description ? `${scenario.description.trim()}\n` : ''}` +
+      `database: ${driver.databasePath}\n`,
+  );
+  let failures: string[];
+  try {
+    failures = await runScenario(driver, scenario, transcript);
+  } finally {
+    await driver.stop();
+  }
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  if (failures.length > 0) {
+    process.stdout.write(
+      `\n✗ scenario failed (${seconds}s):\n${failures.map((f) => `  - ${f}`).join('\n')}\n`,
+    );
+    return 1;
+  }
+  process.stdout.write(`\n✓ scenario passed in ${seconds}s\n`);
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(
+      `sandbox failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    process.exit(1);
+  },
+);
