@@ -3,24 +3,41 @@ import { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
 import type { Env } from './config/env.js';
 import type { OpsbotConfig } from './config/schema.js';
+import { toTriagePolicy } from './config/triage-schema.js';
 import { type Clock, systemClock } from './domain/clock.js';
 import { healthRoutes } from './http/health.js';
 import { HttpServer, type Route } from './http/server.js';
+import { webhookRoutes } from './http/webhooks.js';
 import { Scheduler } from './jobs/scheduler.js';
 import { slackLoggerFrom } from './logger.js';
 import { StaffDirectory } from './services/staff-directory.js';
+import { TenantDirectory } from './services/tenant-directory.js';
+import { registerCardJobs } from './services/triage/card-jobs.js';
+import { CardScheduler } from './services/triage/card-scheduler.js';
+import { CardViewBuilder, NO_INTEGRATIONS } from './services/triage/card-view.js';
+import { UnclassifiedDigest } from './services/triage/digest.js';
+import { IncidentActions } from './services/triage/incident-actions.js';
+import { AlarmIntake } from './services/triage/intake.js';
+import type { TriagePolicy } from './services/triage/policy.js';
+import { SlackAlarmDoor } from './services/triage/slack-alarms.js';
 import { InboundGate } from './slack/inbound-gate.js';
+import * as incidentCard from './slack/listeners/actions/incident-card.js';
 import * as commands from './slack/listeners/commands/index.js';
 import { CommandRouter } from './slack/listeners/commands/router.js';
 import { statusCommand } from './slack/listeners/commands/status.js';
+import { triageCommands } from './slack/listeners/commands/triage.js';
+import * as alarmMessages from './slack/listeners/events/alarm-messages.js';
 import * as appMention from './slack/listeners/events/app-mention.js';
-import { SlackOutbox } from './slack/outbox.js';
+import { type SlackCall, SlackOutbox, slackCaller } from './slack/outbox.js';
 import { SlackHttpReceiver } from './slack/receivers/http-receiver.js';
 import { SlackSocketReceiver } from './slack/receivers/socket-receiver.js';
 import { SlackSurface } from './slack/surface.js';
+import { AlarmStore } from './store/alarm-store.js';
 import { type Db, openDatabase } from './store/db.js';
 import { InboundStore } from './store/inbound-store.js';
+import { IncidentStore } from './store/incident-store.js';
 import { JobStore } from './store/job-store.js';
+import { SilenceStore } from './store/silence-store.js';
 
 export interface OpsbotOptions {
   env: Env;
@@ -48,8 +65,15 @@ export class Opsbot {
   readonly app: App;
   readonly surface: SlackSurface;
   readonly outbox: SlackOutbox;
+  readonly slackCall: SlackCall;
   readonly router: CommandRouter;
   readonly clock: Clock;
+  readonly tenants: TenantDirectory;
+  readonly policy: TriagePolicy;
+  readonly incidents: IncidentStore;
+  readonly alarms: AlarmStore;
+  readonly intake: AlarmIntake;
+  private readonly digest: UnclassifiedDigest;
   private readonly http: HttpServer;
   private readonly gate: InboundGate;
   private readonly socket: SlackSocketReceiver | undefined;
@@ -83,7 +107,8 @@ export class Opsbot {
       rejectRateLimitedCalls: true,
       timeout: 10_000,
     });
-    this.outbox = SlackOutbox.register(this.scheduler, this.webClient);
+    this.slackCall = slackCaller(this.webClient);
+    this.outbox = SlackOutbox.register(this.scheduler, this.slackCall);
 
     this.gate = new InboundGate(
       new InboundStore(this.db),
@@ -135,13 +160,103 @@ export class Opsbot {
       },
       logger,
     );
+    // Alarm triage: stores → services → Slack listeners, webhooks and jobs.
+    this.tenants = new TenantDirectory(config);
+    this.policy = toTriagePolicy(config.triage);
+    this.incidents = new IncidentStore(this.db);
+    this.alarms = new AlarmStore(this.db);
+    const silences = new SilenceStore(this.db);
+    const cards = new CardScheduler({
+      scheduler: this.scheduler,
+      incidents: this.incidents,
+      policy: this.policy,
+    });
+    this.intake = new AlarmIntake({
+      db: this.db,
+      alarms: this.alarms,
+      incidents: this.incidents,
+      silences,
+      cards,
+      policy: this.policy,
+      clock: this.clock,
+      logger: logger.child({ component: 'triage' }),
+    });
+    const views = new CardViewBuilder({
+      incidents: this.incidents,
+      silences,
+      tenants: this.tenants,
+      integrations: NO_INTEGRATIONS,
+    });
+    registerCardJobs({
+      scheduler: this.scheduler,
+      incidents: this.incidents,
+      silences,
+      tenants: this.tenants,
+      views,
+      cards,
+      slackCall: this.slackCall,
+      chat: this.outbox,
+      policy: this.policy,
+      clock: this.clock,
+      logger,
+    });
+    const actions = new IncidentActions({
+      db: this.db,
+      incidents: this.incidents,
+      silences,
+      cards,
+      clock: this.clock,
+    });
+    this.digest = new UnclassifiedDigest({
+      scheduler: this.scheduler,
+      alarms: this.alarms,
+      tenants: this.tenants,
+      chat: this.outbox,
+      clock: this.clock,
+      hour: this.policy.digestHour,
+    });
+
     this.surface = new SlackSurface(this.app);
     this.router = new CommandRouter([
+      ...triageCommands({
+        incidents: this.incidents,
+        silences,
+        actions,
+        views,
+        tenants: this.tenants,
+        clock: this.clock,
+      }),
       statusCommand({ jobs: this.jobs, slackConnected: () => this.slackConnected(), mode: env.SLACK_MODE }),
     ]);
     commands.register(this.surface, { router: this.router, staff: this.staff });
     appMention.register(this.surface, { chat: this.outbox });
+    alarmMessages.register(this.surface, {
+      door: new SlackAlarmDoor({
+        tenants: this.tenants,
+        intake: this.intake,
+        incidents: this.incidents,
+        clock: this.clock,
+      }),
+      logger: logger.child({ component: 'alarms' }),
+    });
+    incidentCard.register(this.surface, {
+      actions,
+      incidents: this.incidents,
+      staff: this.staff,
+      chat: this.outbox,
+      logger,
+    });
 
+    routes.push(
+      ...webhookRoutes({
+        db: this.db,
+        tenants: this.tenants,
+        intake: this.intake,
+        tokens: env.WEBHOOK_TOKENS,
+        bodyLimitBytes: this.policy.bodyLimitBytes,
+        logger: logger.child({ component: 'webhooks' }),
+      }),
+    );
     routes.push(
       ...healthRoutes({
         store: () => this.db.open && this.db.prepare('SELECT 1').get() !== undefined,
@@ -160,6 +275,7 @@ export class Opsbot {
     this.port = await this.http.listen(env.PORT, env.HOST);
     logger.info({ port: this.port, mode: env.SLACK_MODE }, 'HTTP server listening');
     this.scheduler.start();
+    this.digest.ensureScheduled();
     await this.gate.replayUnfinished(this.app, REPLAY_WINDOW_MS);
     void this.checkSlackAuth();
     await this.staff.refresh();

@@ -3,8 +3,10 @@
 // typo is an error, not a silently ignored key.
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
+import { TenantAlarmsSchema } from './alarm-schema.js';
 import { crossCheck } from './cross-check.js';
 import type { IssueParams } from './format.js';
+import { TriageConfigSchema } from './triage-schema.js';
 
 /** Tenant ids (also the keys of WEBHOOK_TOKENS in the environment). */
 export const TENANT_ID = /^[a-z][a-z0-9-]{1,31}$/;
@@ -165,6 +167,9 @@ const TenantSchema = z
       .strict()
       .prefault({})
       .describe('Jira escalation settings; defaults to the engineering project ORION.'),
+    alarms: TenantAlarmsSchema.describe(
+      "How this tenant's alarms are read: classification rules (tried before the built-in ones) and the VMS webhook template.",
+    ),
     oncall: z
       .object({
         scheduleId: z.string().min(1).optional().describe('On-call schedule that answers for this tenant.'),
@@ -180,6 +185,7 @@ export const ConfigSchema = z
   .object({
     staff: StaffSchema,
     jobs: JobsSchema,
+    triage: TriageConfigSchema,
     tenants: z.array(TenantSchema).min(1).describe('Customer accounts the bot serves.'),
   })
   .strict()

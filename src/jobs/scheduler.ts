@@ -160,7 +160,7 @@ export class Scheduler {
 
   /** Arms the single timer for the earliest pending job that is not waiting behind its lane. */
   private arm(): void {
-    const at = this.opts.store.earliestRunAt();
+    const at = this.opts.store.earliestRunAt(this.opts.clock.now());
     if (at === this.timerAt) return;
     this.timer?.cancel();
     this.timer = undefined;

@@ -22,6 +22,7 @@ import {
   signSlackRequest,
   slackTs,
   slashCommandForm,
+  viewSubmissionPayload,
 } from './slack-wire.js';
 
 export type SlackTransport = 'http' | 'socket';
@@ -47,6 +48,11 @@ export interface DeliveryResult {
 }
 
 export const SIGNING_SECRET = 'sandbox-signing-secret-0123456789abcdef';
+/** Webhook bearer tokens of the sandbox tenants. */
+export const WEBHOOK_TOKENS: Record<string, string> = {
+  nimbus: 'sandbox-webhook-token-nimbus',
+  'helix-ai': 'sandbox-webhook-token-helix',
+};
 export const DEFAULT_CONFIG = 'config/sandbox.yaml';
 
 export class SandboxDriver {
@@ -91,6 +97,9 @@ export class SandboxDriver {
       DATABASE_PATH: opts.dbPath ?? join(ownDir as string, 'opsbot.db'),
       CONFIG_FILE: configFile,
       LOG_LEVEL: 'silent',
+      WEBHOOK_TOKENS: Object.entries(WEBHOOK_TOKENS)
+        .map(([tenant, token]) => `${tenant}=${token}`)
+        .join(','),
     });
     if (!parsed.ok) throw new Error(`sandbox env is invalid: ${parsed.problems.join('; ')}`);
     const logger = opts.logger ?? createLogger({ level: 'silent' });
@@ -175,6 +184,74 @@ export class SandboxDriver {
     const payload = this.slack.blockActions(input);
     if (this.mode === 'socket') return ackResult(await this.slack.socket.sendInteractive(payload));
     return this.postSigned(interactivePayloadForm(payload), 'application/x-www-form-urlencoded');
+  }
+
+  /** A message in a channel: a person (`user`) or an integration (`botId`, subtype bot_message). */
+  async postMessage(input: {
+    channel: string;
+    text?: string;
+    user?: string;
+    botId?: string;
+    username?: string;
+    attachments?: unknown[];
+    blocks?: unknown[];
+    threadTs?: string;
+  }): Promise<DeliveryResult & { ts: string }> {
+    // Slack message ts are unique in a channel: the stand-in mints them, like the bot's own posts.
+    const ts = this.slack.mintTs();
+    const event: Record<string, unknown> = {
+      type: 'message',
+      channel: input.channel,
+      text: input.text ?? '',
+      ts,
+      event_ts: ts,
+      channel_type: 'channel',
+    };
+    if (input.botId)
+      Object.assign(event, {
+        subtype: 'bot_message',
+        bot_id: input.botId,
+        username: input.username ?? 'vms',
+      });
+    else event.user = input.user ?? 'U0STAFF001';
+    if (input.attachments) event.attachments = input.attachments;
+    if (input.blocks) event.blocks = input.blocks;
+    if (input.threadTs) event.thread_ts = input.threadTs;
+    return { ...(await this.event(event)), ts };
+  }
+
+  /** Submits a modal the bot opened, as the person would. */
+  async submitView(input: { user: string; viewId?: string; values: Record<string, Record<string, string>> }) {
+    const views = this.slack.views();
+    const view = input.viewId ? views.find((v) => v.id === input.viewId) : views.at(-1);
+    if (!view) throw new Error('no modal is open to submit');
+    const payload = viewSubmissionPayload({
+      user: input.user,
+      teamId: SANDBOX_IDS.teamId,
+      view: { ...view, blocks: view.definition.blocks },
+      values: input.values,
+    });
+    if (this.mode === 'socket') return ackResult(await this.slack.socket.sendInteractive(payload));
+    return this.postSigned(interactivePayloadForm(payload), 'application/x-www-form-urlencoded');
+  }
+
+  /** POSTs a JSON body to an alarm webhook (`/webhooks/alertmanager/<tenant>` or `/webhooks/vms/<tenant>`). */
+  async webhook(
+    kind: 'alertmanager' | 'vms',
+    tenant: string,
+    body: unknown,
+    opts: { token?: string | null; rawBody?: string } = {},
+  ): Promise<{ status: number; body: Record<string, unknown> }> {
+    const token = opts.token === undefined ? WEBHOOK_TOKENS[tenant] : opts.token;
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (token) headers.authorization = `Bearer ${token}`;
+    const response = await fetch(`${this.baseUrl}/webhooks/${kind}/${tenant}`, {
+      method: 'POST',
+      headers,
+      body: opts.rawBody ?? JSON.stringify(body),
+    });
+    const text = await response.text();
+    return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
   }
 
   /** Raw HTTP POST to /slack/events with explicit headers (for signature and replay tests). */

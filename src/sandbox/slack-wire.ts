@@ -273,6 +273,16 @@ export function blockActionsPayload(input: BlockActionsInput): Record<string, un
     action_ts: slackTs(input.nowMs ?? Date.now()),
   };
   if (element.style !== undefined) action.style = element.style;
+  // Menus (overflow, selects) send the chosen option, not a value.
+  if (Array.isArray(element.options)) {
+    const options = element.options as Array<{ value?: string }>;
+    action.selected_option = options.find((o) => o.value === input.value) ?? {
+      text: { type: 'plain_text', text: String(input.value) },
+      value: input.value,
+    };
+    delete action.value;
+    delete action.text;
+  }
   const container: Record<string, unknown> = {
     type: 'message',
     message_ts: input.message.ts,
@@ -295,5 +305,53 @@ export function blockActionsPayload(input: BlockActionsInput): Record<string, un
     state: { values: {} },
     response_url: input.responseUrl ?? newResponseUrl('actions', input.teamId),
     actions: [action],
+  };
+}
+
+// ---------------------------------------------------------------- view submissions
+
+export interface ViewSubmissionInput {
+  user: string;
+  teamId: string;
+  /** The view as the app opened it (id, callback_id, private_metadata, blocks…). */
+  view: { id: string; callback_id: string; private_metadata?: string; hash?: string; blocks?: unknown };
+  /** What the person typed: block_id → action_id → value (plain_text_input). */
+  values: Record<string, Record<string, string>>;
+  apiAppId?: string;
+  triggerId?: string;
+}
+
+/** The view_submission payload Slack sends when someone submits a modal. */
+export function viewSubmissionPayload(input: ViewSubmissionInput): Record<string, unknown> {
+  const values: Record<string, Record<string, { type: string; value: string }>> = {};
+  for (const [blockId, actions] of Object.entries(input.values)) {
+    values[blockId] = {};
+    for (const [actionId, value] of Object.entries(actions)) {
+      (values[blockId] as Record<string, { type: string; value: string }>)[actionId] = {
+        type: 'plain_text_input',
+        value,
+      };
+    }
+  }
+  return {
+    type: 'view_submission',
+    team: { id: input.teamId, domain: SANDBOX_IDS.teamDomain },
+    user: { id: input.user, username: input.user, name: input.user, team_id: input.teamId },
+    api_app_id: input.apiAppId ?? SANDBOX_IDS.apiAppId,
+    token: SANDBOX_IDS.verificationToken,
+    trigger_id: input.triggerId ?? newTriggerId(),
+    view: {
+      id: input.view.id,
+      team_id: input.teamId,
+      type: 'modal',
+      callback_id: input.view.callback_id,
+      private_metadata: input.view.private_metadata ?? '',
+      hash: input.view.hash ?? '',
+      blocks: input.view.blocks ?? [],
+      state: { values },
+    },
+    response_urls: [],
+    is_enterprise_install: false,
+    enterprise: null,
   };
 }

@@ -12,6 +12,23 @@ const SlackCallPayload = z.object({
 });
 export type SlackCallPayload = z.infer<typeof SlackCallPayload>;
 
+/** One Slack Web API call, with failures translated into Retryable/Permanent errors. */
+export type SlackCall = (method: string, args: Record<string, unknown>) => Promise<Record<string, unknown>>;
+
+/**
+ * Wraps a WebClient for use inside jobs. The client must not retry on its own
+ * (retries: 0, rejectRateLimitedCalls): the durable scheduler owns retries and back-off.
+ */
+export function slackCaller(client: WebClient): SlackCall {
+  return async (method, args) => {
+    try {
+      return (await client.apiCall(method, args)) as unknown as Record<string, unknown>;
+    } catch (error) {
+      throw classifySlackError(method, error);
+    }
+  };
+}
+
 export interface ChatMessage {
   [extra: string]: unknown;
   channel: string;
@@ -34,18 +51,14 @@ export interface ChatSender {
 export class SlackOutbox implements ChatSender {
   constructor(private readonly scheduler: Scheduler) {}
 
-  /** `client` must not retry on its own (retries: 0, rejectRateLimitedCalls): the scheduler owns retries. */
-  static register(scheduler: Scheduler, client: WebClient): SlackOutbox {
+  /** Registers the job handler; `call` must come from `slackCaller` (no retries of its own). */
+  static register(scheduler: Scheduler, call: SlackCall): SlackOutbox {
     scheduler.register(
       SLACK_CALL,
       async ({ method, args }) => {
-        try {
-          const response = (await client.apiCall(method, args)) as unknown as Record<string, unknown>;
-          // Keep what later steps need (the ts of a posted card), not the whole echo of the message.
-          return { ts: response.ts, channel: response.channel, message_ts: response.message_ts };
-        } catch (error) {
-          throw classifySlackError(method, error);
-        }
+        const response = await call(method, args);
+        // Keep what later steps need (the ts of a posted message), not the whole echo of the message.
+        return { ts: response.ts, channel: response.channel, message_ts: response.message_ts };
       },
       SlackCallPayload,
     );

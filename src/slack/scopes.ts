@@ -10,6 +10,7 @@ export const WEB_API_METHOD_SCOPES: Record<string, string | null> = {
   'chat.update': 'chat:write',
   'chat.postEphemeral': 'chat:write',
   'usergroups.users.list': 'usergroups:read',
+  'views.open': null, // opening a modal from a click needs no scope
 };
 
 /** Bot event subscriptions and the scope each needs. */

@@ -6,6 +6,7 @@ export interface SurfaceInventory {
   botEvents: Set<string>;
   actions: Set<string>;
   shortcuts: Set<string>;
+  views: Set<string>;
 }
 
 /**
@@ -18,6 +19,7 @@ export class SlackSurface {
     botEvents: new Set(),
     actions: new Set(),
     shortcuts: new Set(),
+    views: new Set(),
   };
 
   constructor(readonly app: App) {}
@@ -43,5 +45,10 @@ export class SlackSurface {
   action(actionId: string, listener: Parameters<App['action']>[1]): void {
     this.inventory.actions.add(actionId);
     this.app.action(actionId, listener);
+  }
+
+  view(callbackId: string, listener: Parameters<App['view']>[1]): void {
+    this.inventory.views.add(callbackId);
+    this.app.view(callbackId, listener);
   }
 }

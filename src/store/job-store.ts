@@ -64,10 +64,12 @@ export interface NewJob {
   maxAttempts: number;
 }
 
-// A job is eligible only when no earlier job of its lane is still pending or running,
-// so a lane drains strictly in order even while its head waits out a back-off.
+// A job is eligible only when no earlier job of its lane is running, due, or backing off after
+// a failure, so a lane drains strictly in order even while its head waits out a 429. An earlier
+// job merely scheduled for later (a reminder, a coalesced card update) does not hold the lane.
 const LANE_IS_FREE = `(j.lane IS NULL OR NOT EXISTS (
-  SELECT 1 FROM jobs e WHERE e.lane = j.lane AND e.id < j.id AND e.status IN ('pending', 'running')))`;
+  SELECT 1 FROM jobs e WHERE e.lane = j.lane AND e.id < j.id AND (e.status = 'running'
+    OR (e.status = 'pending' AND (e.last_error IS NOT NULL OR e.run_at <= @now)))))`;
 
 export class JobStore {
   private readonly insert;
@@ -92,8 +94,8 @@ export class JobStore {
     this.byKey = db.prepare('SELECT * FROM jobs WHERE idempotency_key = ?');
     this.byId = db.prepare('SELECT * FROM jobs WHERE id = ?');
     this.due = db.prepare(
-      `SELECT * FROM jobs j WHERE j.status = 'pending' AND j.run_at <= ? AND ${LANE_IS_FREE}
-       ORDER BY j.run_at, j.id LIMIT ?`,
+      `SELECT * FROM jobs j WHERE j.status = 'pending' AND j.run_at <= @now AND ${LANE_IS_FREE}
+       ORDER BY j.run_at, j.id LIMIT @limit`,
     );
     this.nextRunAt = db.prepare(
       `SELECT MIN(j.run_at) AS at FROM jobs j WHERE j.status = 'pending' AND ${LANE_IS_FREE}`,
@@ -146,11 +148,11 @@ export class JobStore {
   }
 
   dueJobs(now: number, limit: number): Job[] {
-    return this.due.all(now, limit).map(toJob);
+    return this.due.all({ now, limit }).map(toJob);
   }
 
-  earliestRunAt(): number | undefined {
-    const row = this.nextRunAt.get() as { at: number | null };
+  earliestRunAt(now: number): number | undefined {
+    const row = this.nextRunAt.get({ now }) as { at: number | null };
     return row.at ?? undefined;
   }
 

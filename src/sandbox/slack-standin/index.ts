@@ -115,6 +115,11 @@ export class SlackStandIn {
     return this.recorder.waitForCall(method, predicate, timeoutMs);
   }
 
+  /** A fresh message ts, unique across the workspace (for messages people post in tests). */
+  mintTs(): string {
+    return this.state.nextTs();
+  }
+
   clearCalls(): void {
     this.recorder.clear();
   }

@@ -181,6 +181,28 @@ describe('Scheduler', () => {
     expect(order).toEqual(['other', 'a', 'b', 'c']);
   });
 
+  it('does not let a job scheduled for later hold up its lane', async () => {
+    const { clock, scheduler } = setup();
+    const order: string[] = [];
+    scheduler.register<{ id: string }>('test.lane', async ({ id }) => {
+      order.push(id);
+    });
+    scheduler.start();
+    scheduler.enqueue({
+      kind: 'test.lane',
+      payload: { id: 'later' },
+      key: 'later',
+      lane: 'c',
+      runAt: clock.now() + 60_000,
+    });
+    scheduler.enqueue({ kind: 'test.lane', payload: { id: 'now' }, key: 'now', lane: 'c' });
+    await scheduler.whenIdle();
+    expect(order).toEqual(['now']);
+    clock.advance('1m');
+    await scheduler.whenIdle();
+    expect(order).toEqual(['now', 'later']);
+  });
+
   it('runs a job that fell due while the process was down exactly once after restart', async () => {
     const { tmp, clock, scheduler, db } = setup();
     const runs: string[] = [];

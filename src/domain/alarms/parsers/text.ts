@@ -1,0 +1,70 @@
+// Text hygiene shared by every parser. Alarm text comes from machines we do not control
+// and from Slack markup; we bound its size first (a 5 MB paste must not stall the intake)
+// and strip what would corrupt logs, Slack replies or SQLite text (control characters,
+// lone UTF-16 surrogates).
+
+/** Parsers only look at this many characters of input text (64 KiB). */
+export const MAX_INPUT_CHARS = 64 * 1024;
+/** Summaries kept on a parsed alarm; longer ones are cut with an ellipsis. */
+export const MAX_SUMMARY_CHARS = 1000;
+/** The excerpt an unparseable message is remembered by. */
+export const MAX_EXCERPT_CHARS = 200;
+
+// C0/C1 controls except \n and \t, plus lone surrogates (a high one not followed by a low one,
+// or a low one not preceded by a high one).
+// biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point.
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/** Cuts at `max` code units without splitting a surrogate pair. */
+export function clip(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let end = max;
+  const last = text.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end -= 1;
+  return text.slice(0, end);
+}
+
+/** Removes control characters and broken surrogates; keeps newlines and tabs. */
+export function cleanText(text: string): string {
+  return clip(text, MAX_INPUT_CHARS).replace(LONE_SURROGATE, '').replace(CONTROL, ' ');
+}
+
+/** One readable line of at most `max` characters (an ellipsis marks a cut). */
+export function oneLine(text: string, max: number = MAX_SUMMARY_CHARS): string {
+  const flat = cleanText(text)
+    .replace(/[\s\u00a0\u2028\u2029]+/g, ' ')
+    .trim();
+  if (flat.length <= max) return flat;
+  return `${clip(flat, max - 1).trimEnd()}…`;
+}
+
+/**
+ * Slack mrkdwn to plain text: links become their label, entities are decoded, bold and
+ * code marks go. Underscores stay: alarm names are UPPER_SNAKE and italics are rare.
+ */
+export function plainFromSlack(text: string): string {
+  return text
+    .replace(/<([^<>|\n]{1,2000})\|([^<>\n]{0,2000})>/g, (_m, target: string, label: string) =>
+      label.trim() ? label : target,
+    )
+    .replace(/<([@#!]?)([^<>\n]{1,2000})>/g, (_m, sigil: string, body: string) => `${sigil}${body}`)
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&')
+    .replace(/[*`~]+/g, '')
+    .replace(/\u00a0/g, ' ');
+}
+
+/** Returns the value when it is a non-empty string after trimming. */
+export function nonEmpty(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const trimmed = value.trim();
+  return trimmed === '' ? undefined : trimmed;
+}
+
+/** Own-property read that never reaches the prototype (`__proto__`, `constructor`). */
+export function own(value: unknown, key: string): unknown {
+  if (typeof value !== 'object' || value === null) return undefined;
+  return Object.hasOwn(value, key) ? (value as Record<string, unknown>)[key] : undefined;
+}

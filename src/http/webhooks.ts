@@ -1,0 +1,153 @@
+// Alarm webhooks: POST /webhooks/alertmanager/:tenant and POST /webhooks/vms/:tenant.
+// Each request is authenticated with the tenant's bearer token, size-limited, parsed, and
+// answered 202 only after every alarm in it is stored (or recognised as already stored).
+import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
+import type { TenantConfig } from '../config/schema.js';
+import { parseAlertmanagerWebhook, parseVmsWebhook } from '../domain/alarms/parsers/index.js';
+import type { ParsedAlarm } from '../domain/alarms/types.js';
+import type { TenantDirectory } from '../services/tenant-directory.js';
+import type { AlarmIntake, IngestOutcome } from '../services/triage/intake.js';
+import type { Db } from '../store/db.js';
+import { BodyTooLargeError, readBody } from './read-body.js';
+import { type Route, sendJson } from './server.js';
+
+export interface WebhookDeps {
+  db: Db;
+  tenants: TenantDirectory;
+  intake: AlarmIntake;
+  tokens: Record<string, string>;
+  bodyLimitBytes: number;
+  logger: Logger;
+}
+
+interface Item {
+  dedupeKey: string;
+  raw: unknown;
+  parsed: ParsedAlarm;
+}
+
+type Parse = (
+  body: unknown,
+  tenant: TenantConfig,
+) => { ok: true; items: Item[] } | { ok: false; reason: string };
+
+const parseAlertmanager: Parse = (body) => {
+  const result = parseAlertmanagerWebhook(body);
+  if (!result.ok) return result;
+  const alerts = (body as { alerts: unknown[] }).alerts;
+  return {
+    ok: true,
+    items: result.alerts.map((parsed, i) => ({
+      // Alertmanager re-sends the same alerts every group_interval: same key, no new alarm.
+      dedupeKey: `am:${parsed.fingerprint ?? hashOf(parsed.labels)}:${parsed.startsAt ?? ''}:${parsed.status}`,
+      raw: alerts[i],
+      parsed,
+    })),
+  };
+};
+
+const parseVms: Parse = (body, tenant) => {
+  const result = parseVmsWebhook(body, tenant.alarms.vmsWebhook);
+  if (!result.ok) return result;
+  return { ok: true, items: [{ dedupeKey: `vms:${hashOf(body)}`, raw: body, parsed: result.alarm }] };
+};
+
+function hashOf(value: unknown): string {
+  return createHash('sha256').update(JSON.stringify(value)).digest('hex');
+}
+
+export function webhookRoutes(deps: WebhookDeps): Route[] {
+  return [
+    {
+      method: 'POST',
+      path: '/webhooks/alertmanager/*',
+      handle: (req, res) => handle(deps, 'alertmanager', parseAlertmanager, req, res),
+    },
+    {
+      method: 'POST',
+      path: '/webhooks/vms/*',
+      handle: (req, res) => handle(deps, 'vms', parseVms, req, res),
+    },
+  ];
+}
+
+async function handle(
+  deps: WebhookDeps,
+  source: 'alertmanager' | 'vms',
+  parse: Parse,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  const requestId = randomUUID();
+  res.setHeader('x-request-id', requestId);
+  const tenantId = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname.split('/')[3] ?? '');
+  const tenant = deps.tenants.tenant(tenantId);
+  if (!tenant) return sendJson(res, 404, { error: `unknown tenant '${tenantId.slice(0, 40)}'` });
+
+  const expected = deps.tokens[tenant.id];
+  if (!expected) {
+    return sendJson(res, 401, {
+      error: `no webhook token is configured for tenant '${tenant.id}' (set WEBHOOK_TOKENS)`,
+    });
+  }
+  if (!bearerMatches(req.headers.authorization, expected)) {
+    deps.logger.warn(
+      { tenant: tenant.id, source, ip: req.socket.remoteAddress },
+      'webhook with a missing or wrong token',
+    );
+    return sendJson(res, 401, { error: 'missing or wrong bearer token' });
+  }
+
+  let body: unknown;
+  try {
+    const raw = await readBody(req, deps.bodyLimitBytes);
+    body = JSON.parse(raw.toString('utf8'));
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) return sendJson(res, 413, { error: error.message });
+    return sendJson(res, 400, { error: `body is not valid JSON: ${(error as Error).message}` });
+  }
+
+  const parsed = parse(body, tenant);
+  if (!parsed.ok) return sendJson(res, 400, { error: parsed.reason });
+
+  const outcomes = deps.db.transaction(() =>
+    parsed.items.map((item) =>
+      deps.intake.ingest({
+        tenant,
+        source,
+        dedupeKey: item.dedupeKey,
+        origin: requestId,
+        raw: item.raw,
+        parsed: item.parsed,
+      }),
+    ),
+  )();
+  sendJson(res, 202, summarize(outcomes));
+}
+
+function bearerMatches(header: string | undefined, expected: string): boolean {
+  const match = /^Bearer\s+(.+)$/i.exec(header ?? '');
+  if (!match) return false;
+  const given = Buffer.from(match[1] as string);
+  const want = Buffer.from(expected);
+  return given.length === want.length && timingSafeEqual(given, want);
+}
+
+function summarize(outcomes: IngestOutcome[]) {
+  const incidents = new Set<number>();
+  let duplicates = 0;
+  let unclassified = 0;
+  for (const o of outcomes) {
+    if (o.result === 'duplicate') duplicates++;
+    if (o.result === 'unclassified') unclassified++;
+    if (o.result === 'joined') incidents.add(o.incidentId);
+  }
+  return {
+    accepted: outcomes.length - duplicates,
+    duplicates,
+    unclassified,
+    incidents: [...incidents].map((id) => `INC-${id}`),
+  };
+}

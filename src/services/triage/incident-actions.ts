@@ -1,0 +1,166 @@
+// What people do to an incident (from the card's buttons or from commands): acknowledge,
+// resolve, change severity, silence its group. Each records who and when on the timeline and
+// shows on the card at once. Returns a short sentence for the person who acted.
+import { randomBytes } from 'node:crypto';
+import type { Matcher } from '../../domain/alarms/matchers.js';
+import type { Severity } from '../../domain/alarms/types.js';
+import type { Clock } from '../../domain/clock.js';
+import { formatDuration } from '../../domain/clock.js';
+import type { Db } from '../../store/db.js';
+import type { Incident, IncidentStore } from '../../store/incident-store.js';
+import type { SilenceStore, StoredSilence } from '../../store/silence-store.js';
+import type { CardScheduler } from './card-scheduler.js';
+
+export type ActionResult = { ok: true; message: string } | { ok: false; message: string };
+
+export function newSilenceId(): string {
+  return `S-${randomBytes(3).toString('hex')}`;
+}
+
+export class IncidentActions {
+  constructor(
+    private readonly deps: {
+      db: Db;
+      incidents: IncidentStore;
+      silences: SilenceStore;
+      cards: CardScheduler;
+      clock: Clock;
+    },
+  ) {}
+
+  acknowledge(incidentId: number, user: string): ActionResult {
+    return this.act(incidentId, (incident, now) => {
+      if (incident.status === 'resolved')
+        return { ok: false, message: `${incident.ref} is already resolved.` };
+      if (incident.status === 'acknowledged') {
+        return {
+          ok: false,
+          message: `${incident.ref} was already acknowledged by <@${incident.acknowledgedBy}>.`,
+        };
+      }
+      this.deps.incidents.update(incidentId, {
+        status: 'acknowledged',
+        acknowledged_by: user,
+        acknowledged_at: now,
+      });
+      const took = formatDuration(now - incident.openedAt);
+      this.timeline(incident, now, 'ack', user, `Acknowledged by <@${user}> after ${took}`);
+      return { ok: true, message: `You acknowledged ${incident.ref}. The card shows it.` };
+    });
+  }
+
+  resolve(incidentId: number, user: string): ActionResult {
+    return this.act(incidentId, (incident, now) => {
+      if (incident.status === 'resolved')
+        return { ok: false, message: `${incident.ref} is already resolved.` };
+      const firing = this.deps.incidents.counts(incidentId).firing;
+      this.deps.incidents.update(incidentId, {
+        status: 'resolved',
+        resolved_by: user,
+        resolved_at: now,
+        resolve_due_at: null,
+      });
+      const note = firing > 0 ? ` (${firing} alarm(s) were still firing)` : '';
+      this.timeline(incident, now, 'resolve', user, `Resolved by <@${user}>${note}`);
+      return { ok: true, message: `You resolved ${incident.ref}.${note ? ` Note:${note}.` : ''}` };
+    });
+  }
+
+  changeSeverity(incidentId: number, user: string, to: Severity, reason: string): ActionResult {
+    const why = reason.trim();
+    if (!why) return { ok: false, message: 'Say why the severity changes: the reason goes on the timeline.' };
+    return this.act(incidentId, (incident, now) => {
+      if (incident.severity === to) return { ok: false, message: `${incident.ref} is already Sev${to}.` };
+      this.deps.incidents.update(incidentId, { severity: to, severity_locked: 1 });
+      this.timeline(
+        incident,
+        now,
+        'severity',
+        user,
+        `Sev${incident.severity} → Sev${to} by <@${user}>: ${why}`,
+        {
+          from: incident.severity,
+          to,
+          reason: why,
+        },
+      );
+      return { ok: true, message: `${incident.ref} is now Sev${to}.` };
+    });
+  }
+
+  /** Silences the incident's whole group (same labels it was grouped by) for a while. */
+  silenceGroup(incidentId: number, user: string, durationMs: number): ActionResult {
+    return this.act(incidentId, (incident, now) => {
+      const matchers: Matcher[] = incident.groupKey.split('|').map((pair) => {
+        const at = pair.indexOf('=');
+        return { name: pair.slice(0, at), op: '=', value: pair.slice(at + 1) } as Matcher;
+      });
+      const silence = this.createSilence({
+        tenantId: incident.tenantId,
+        matchers,
+        durationMs,
+        user,
+        reason: `from ${incident.ref}`,
+        now,
+      });
+      this.timeline(
+        incident,
+        now,
+        'silence',
+        user,
+        `Silenced for ${formatDuration(durationMs)} by <@${user}> (${silence.id}); alarms keep being recorded`,
+        { silenceId: silence.id },
+      );
+      return {
+        ok: true,
+        message: `Silenced ${incident.ref}'s alarms for ${formatDuration(durationMs)} (${silence.id}). \`/opsbot unsilence ${silence.id}\` ends it.`,
+      };
+    });
+  }
+
+  createSilence(s: {
+    tenantId: string | null;
+    matchers: Matcher[];
+    durationMs: number;
+    user: string;
+    reason: string;
+    now: number;
+  }): StoredSilence {
+    return this.deps.silences.create(
+      {
+        id: newSilenceId(),
+        tenantId: s.tenantId,
+        matchers: s.matchers,
+        startsAt: s.now,
+        endsAt: s.now + s.durationMs,
+        createdBy: s.user,
+        reason: s.reason,
+      },
+      s.now,
+    );
+  }
+
+  private act(incidentId: number, fn: (incident: Incident, now: number) => ActionResult): ActionResult {
+    const { db, incidents, clock } = this.deps;
+    return db.transaction(() => {
+      const incident = incidents.get(incidentId);
+      if (!incident) return { ok: false, message: `There is no incident ${incidentId}.` } as ActionResult;
+      return fn(incident, clock.now());
+    })();
+  }
+
+  private timeline(
+    incident: Incident,
+    now: number,
+    kind: string,
+    user: string,
+    text: string,
+    data?: unknown,
+  ): void {
+    const { incidents, cards } = this.deps;
+    incidents.addTimeline(incident.id, now, kind, user, text, data);
+    incidents.touch(incident.id); // the card shows who did what
+    const entry = incidents.timeline(incident.id).at(-1);
+    cards.now(incident.id, `${kind}:${entry?.id ?? now}`, now);
+  }
+}

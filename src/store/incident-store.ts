@@ -1,0 +1,380 @@
+import { z } from 'zod';
+import type { AlarmStatus, Category, ComponentKind, Severity } from '../domain/alarms/types.js';
+import type { Db } from './db.js';
+
+const IncidentRow = z.object({
+  id: z.number(),
+  tenant_id: z.string(),
+  group_key: z.string(),
+  cluster: z.string(),
+  category: z.string(),
+  severity: z.number().int().min(1).max(4),
+  severity_locked: z.number(),
+  title: z.string(),
+  status: z.enum(['open', 'acknowledged', 'resolved']),
+  channel: z.string(),
+  opened_at: z.number(),
+  last_alarm_at: z.number(),
+  acknowledged_by: z.string().nullable(),
+  acknowledged_at: z.number().nullable(),
+  resolved_by: z.string().nullable(),
+  resolved_at: z.number().nullable(),
+  resolve_due_at: z.number().nullable(),
+  flapping: z.number(),
+  card_ts: z.string().nullable(),
+  card_posted_at: z.number().nullable(),
+  card_rendered_at: z.number().nullable(),
+  version: z.number(),
+  rendered_version: z.number(),
+  repeats_sent: z.number(),
+});
+
+export interface Incident {
+  id: number;
+  ref: string;
+  tenantId: string;
+  groupKey: string;
+  cluster: string;
+  category: Category;
+  severity: Severity;
+  severityLocked: boolean;
+  title: string;
+  status: 'open' | 'acknowledged' | 'resolved';
+  channel: string;
+  openedAt: number;
+  lastAlarmAt: number;
+  acknowledgedBy: string | null;
+  acknowledgedAt: number | null;
+  resolvedBy: string | null;
+  resolvedAt: number | null;
+  resolveDueAt: number | null;
+  flapping: boolean;
+  cardTs: string | null;
+  cardPostedAt: number | null;
+  cardRenderedAt: number | null;
+  version: number;
+  renderedVersion: number;
+  repeatsSent: number;
+}
+
+export function incidentRef(id: number): string {
+  return `INC-${id}`;
+}
+
+function toIncident(row: unknown): Incident {
+  const r = IncidentRow.parse(row);
+  return {
+    id: r.id,
+    ref: incidentRef(r.id),
+    tenantId: r.tenant_id,
+    groupKey: r.group_key,
+    cluster: r.cluster,
+    category: r.category as Category,
+    severity: r.severity as Severity,
+    severityLocked: r.severity_locked === 1,
+    title: r.title,
+    status: r.status,
+    channel: r.channel,
+    openedAt: r.opened_at,
+    lastAlarmAt: r.last_alarm_at,
+    acknowledgedBy: r.acknowledged_by,
+    acknowledgedAt: r.acknowledged_at,
+    resolvedBy: r.resolved_by,
+    resolvedAt: r.resolved_at,
+    resolveDueAt: r.resolve_due_at,
+    flapping: r.flapping === 1,
+    cardTs: r.card_ts,
+    cardPostedAt: r.card_posted_at,
+    cardRenderedAt: r.card_rendered_at,
+    version: r.version,
+    renderedVersion: r.rendered_version,
+    repeatsSent: r.repeats_sent,
+  };
+}
+
+const MemberRow = z.object({
+  incident_id: z.number(),
+  fingerprint: z.string(),
+  name: z.string(),
+  component_kind: z.string(),
+  component_id: z.string(),
+  severity: z.number(),
+  summary: z.string(),
+  status: z.enum(['firing', 'resolved']),
+  suppressed_by: z.string().nullable(),
+  labels: z.string(),
+  first_seen: z.number(),
+  last_seen: z.number(),
+  occurrences: z.number(),
+  transitions: z.string(),
+});
+
+export interface IncidentMember {
+  incidentId: number;
+  fingerprint: string;
+  name: string;
+  componentKind: ComponentKind;
+  componentId: string;
+  severity: Severity;
+  summary: string;
+  status: AlarmStatus;
+  suppressedBy: string | null;
+  labels: Record<string, string>;
+  firstSeen: number;
+  lastSeen: number;
+  occurrences: number;
+  transitions: number[];
+}
+
+function toMember(row: unknown): IncidentMember {
+  const r = MemberRow.parse(row);
+  return {
+    incidentId: r.incident_id,
+    fingerprint: r.fingerprint,
+    name: r.name,
+    componentKind: r.component_kind as ComponentKind,
+    componentId: r.component_id,
+    severity: r.severity as Severity,
+    summary: r.summary,
+    status: r.status,
+    suppressedBy: r.suppressed_by,
+    labels: JSON.parse(r.labels) as Record<string, string>,
+    firstSeen: r.first_seen,
+    lastSeen: r.last_seen,
+    occurrences: r.occurrences,
+    transitions: JSON.parse(r.transitions) as number[],
+  };
+}
+
+export interface NewIncident {
+  tenantId: string;
+  groupKey: string;
+  cluster: string;
+  category: Category;
+  severity: Severity;
+  title: string;
+  channel: string;
+  at: number;
+}
+
+export interface TimelineEntry {
+  id: number;
+  incidentId: number;
+  at: number;
+  kind: string;
+  actor: string | null;
+  text: string;
+  data: unknown;
+}
+
+export interface MemberCounts {
+  total: number;
+  firing: number;
+  inhibited: number;
+  silenced: number;
+}
+
+/** Incidents, their member alarms and their timeline. Every card-visible change bumps `version`. */
+export class IncidentStore {
+  private readonly s;
+
+  constructor(private readonly db: Db) {
+    this.s = {
+      byId: db.prepare('SELECT * FROM incidents WHERE id = ?'),
+      openByGroup: db.prepare(
+        "SELECT * FROM incidents WHERE tenant_id = ? AND group_key = ? AND status != 'resolved'",
+      ),
+      byCard: db.prepare('SELECT * FROM incidents WHERE channel = ? AND card_ts = ?'),
+      listOpen: db.prepare(
+        "SELECT * FROM incidents WHERE status != 'resolved' AND (@tenant IS NULL OR tenant_id = @tenant) ORDER BY severity, opened_at",
+      ),
+      insert: db.prepare(
+        `INSERT INTO incidents (tenant_id, group_key, cluster, category, severity, title, status, channel, opened_at, last_alarm_at)
+         VALUES (@tenantId, @groupKey, @cluster, @category, @severity, @title, 'open', @channel, @at, @at)`,
+      ),
+      member: db.prepare('SELECT * FROM incident_alarms WHERE incident_id = ? AND fingerprint = ?'),
+      members: db.prepare('SELECT * FROM incident_alarms WHERE incident_id = ? ORDER BY last_seen DESC'),
+      insertMember: db.prepare(
+        `INSERT INTO incident_alarms (incident_id, fingerprint, name, component_kind, component_id, severity, summary,
+           status, suppressed_by, labels, first_seen, last_seen)
+         VALUES (@incidentId, @fingerprint, @name, @componentKind, @componentId, @severity, @summary,
+           @status, @suppressedBy, @labels, @at, @at)`,
+      ),
+      updateMember: db.prepare(
+        `UPDATE incident_alarms SET status = @status, summary = @summary, severity = @severity, last_seen = @at,
+           occurrences = occurrences + 1, transitions = @transitions, suppressed_by = @suppressedBy
+         WHERE incident_id = @incidentId AND fingerprint = @fingerprint`,
+      ),
+      counts: db.prepare(
+        `SELECT COUNT(*) AS total,
+           SUM(CASE WHEN status = 'firing' AND suppressed_by IS NULL THEN 1 ELSE 0 END) AS firing,
+           SUM(CASE WHEN suppressed_by LIKE 'inhibited:%' THEN 1 ELSE 0 END) AS inhibited,
+           SUM(CASE WHEN suppressed_by LIKE 'silence:%' THEN 1 ELSE 0 END) AS silenced
+         FROM incident_alarms WHERE incident_id = ?`,
+      ),
+      activeSources: db.prepare(
+        `SELECT m.incident_id, m.fingerprint, m.labels FROM incident_alarms m JOIN incidents i ON i.id = m.incident_id
+         WHERE i.tenant_id = ? AND i.status != 'resolved' AND m.status = 'firing' AND m.suppressed_by IS NULL`,
+      ),
+      openMemberByFingerprint: db.prepare(
+        `SELECT m.* FROM incident_alarms m JOIN incidents i ON i.id = m.incident_id
+         WHERE i.tenant_id = ? AND m.fingerprint = ? AND i.status != 'resolved' ORDER BY i.id DESC LIMIT 1`,
+      ),
+      addTimeline: db.prepare(
+        'INSERT INTO timeline (incident_id, at, kind, actor, text, data) VALUES (?, ?, ?, ?, ?, ?)',
+      ),
+      timeline: db.prepare('SELECT * FROM timeline WHERE incident_id = ? ORDER BY at, id'),
+    };
+  }
+
+  get(id: number): Incident | undefined {
+    const row = this.s.byId.get(id);
+    return row ? toIncident(row) : undefined;
+  }
+
+  findOpenByGroup(tenantId: string, groupKey: string): Incident | undefined {
+    const row = this.s.openByGroup.get(tenantId, groupKey);
+    return row ? toIncident(row) : undefined;
+  }
+
+  findByCard(channel: string, ts: string): Incident | undefined {
+    const row = this.s.byCard.get(channel, ts);
+    return row ? toIncident(row) : undefined;
+  }
+
+  listOpen(tenantId?: string): Incident[] {
+    return this.s.listOpen.all({ tenant: tenantId ?? null }).map(toIncident);
+  }
+
+  create(incident: NewIncident): Incident {
+    const info = this.s.insert.run(incident);
+    return this.get(Number(info.lastInsertRowid)) as Incident;
+  }
+
+  /**
+   * Applies a change to an incident. `visible` changes bump the version, so the card is re-rendered;
+   * bookkeeping (card ts, render marks) does not.
+   */
+  update(id: number, patch: Partial<Record<UpdatableColumn, string | number | null>>, visible = true): void {
+    const columns = Object.keys(patch) as UpdatableColumn[];
+    for (const c of columns) if (!UPDATABLE.has(c)) throw new Error(`incident column ${c} is not updatable`);
+    const sets = columns.map((c) => `${c} = @${c}`);
+    if (visible) sets.push('version = version + 1');
+    if (sets.length === 0) return;
+    this.db.prepare(`UPDATE incidents SET ${sets.join(', ')} WHERE id = @id`).run({ ...patch, id });
+  }
+
+  /** Marks the card out of date without changing a column (e.g. a silence now covers it). */
+  touch(id: number): void {
+    this.update(id, {});
+  }
+
+  member(incidentId: number, fingerprint: string): IncidentMember | undefined {
+    const row = this.s.member.get(incidentId, fingerprint);
+    return row ? toMember(row) : undefined;
+  }
+
+  members(incidentId: number): IncidentMember[] {
+    return this.s.members.all(incidentId).map(toMember);
+  }
+
+  /** The member alarm with this fingerprint in an open incident of the tenant, if any. */
+  openMember(tenantId: string, fingerprint: string): IncidentMember | undefined {
+    const row = this.s.openMemberByFingerprint.get(tenantId, fingerprint);
+    return row ? toMember(row) : undefined;
+  }
+
+  addMember(
+    m: Omit<IncidentMember, 'firstSeen' | 'lastSeen' | 'occurrences' | 'transitions'> & { at: number },
+  ): void {
+    this.s.insertMember.run({ ...m, labels: JSON.stringify(m.labels) });
+  }
+
+  updateMember(m: {
+    incidentId: number;
+    fingerprint: string;
+    status: AlarmStatus;
+    summary: string;
+    severity: Severity;
+    suppressedBy: string | null;
+    transitions: number[];
+    at: number;
+  }): void {
+    this.s.updateMember.run({ ...m, transitions: JSON.stringify(m.transitions) });
+  }
+
+  counts(incidentId: number): MemberCounts {
+    const r = this.s.counts.get(incidentId) as Record<string, number | null>;
+    return {
+      total: r.total ?? 0,
+      firing: r.firing ?? 0,
+      inhibited: r.inhibited ?? 0,
+      silenced: r.silenced ?? 0,
+    };
+  }
+
+  /** Firing, unsuppressed alarms of the tenant's open incidents: the candidates that can inhibit others. */
+  activeSources(tenantId: string): Array<{ id: string; incidentId: number; labels: Record<string, string> }> {
+    return (
+      this.s.activeSources.all(tenantId) as Array<{
+        incident_id: number;
+        fingerprint: string;
+        labels: string;
+      }>
+    ).map((r) => ({
+      id: r.fingerprint,
+      incidentId: r.incident_id,
+      labels: JSON.parse(r.labels) as Record<string, string>,
+    }));
+  }
+
+  addTimeline(
+    incidentId: number,
+    at: number,
+    kind: string,
+    actor: string | null,
+    text: string,
+    data?: unknown,
+  ): void {
+    this.s.addTimeline.run(
+      incidentId,
+      at,
+      kind,
+      actor,
+      text,
+      data === undefined ? null : JSON.stringify(data),
+    );
+  }
+
+  timeline(incidentId: number): TimelineEntry[] {
+    return (this.s.timeline.all(incidentId) as Array<Record<string, unknown>>).map((r) => ({
+      id: r.id as number,
+      incidentId: r.incident_id as number,
+      at: r.at as number,
+      kind: r.kind as string,
+      actor: (r.actor as string | null) ?? null,
+      text: r.text as string,
+      data: r.data ? JSON.parse(r.data as string) : undefined,
+    }));
+  }
+}
+
+const UPDATABLE = new Set([
+  'severity',
+  'severity_locked',
+  'title',
+  'status',
+  'last_alarm_at',
+  'acknowledged_by',
+  'acknowledged_at',
+  'resolved_by',
+  'resolved_at',
+  'resolve_due_at',
+  'flapping',
+  'card_ts',
+  'card_posted_at',
+  'card_rendered_at',
+  'rendered_version',
+  'repeats_sent',
+] as const);
+type UpdatableColumn = typeof UPDATABLE extends Set<infer T> ? T : never;
