@@ -52,6 +52,14 @@ export class FakeClock implements Clock {
     this.current = targetMs;
   }
 
+  /** When the next timer fires, if any (lets a harness step through time one wake-up at a time). */
+  nextTimerAt(): number | undefined {
+    return this.timers.reduce<number | undefined>(
+      (min, t) => (min === undefined || t.atMs < min ? t.atMs : min),
+      undefined,
+    );
+  }
+
   pendingTimers(): number {
     return this.timers.length;
   }

@@ -1,6 +1,8 @@
 // npm run sandbox [-- --scenario FILE] [--mode http|socket]
-// Runs the real bot against the Slack stand-in with SQLite in a temp dir, replays a scenario,
-// prints a transcript of what the bot posted where, and exits 0 when every expectation held.
+// Runs the real bot against the Slack stand-in with SQLite in a temp dir, replays the scenarios
+// (all of sandbox/scenarios/*.yaml unless one is named), prints a transcript of what the bot
+// posted where, and exits 0 when every expectation held.
+import { readdirSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { FakeClock } from '../domain/fake-clock.js';
 import { SandboxDriver } from './driver.js';
@@ -8,12 +10,14 @@ import { runScenario } from './run-scenario.js';
 import { loadScenario } from './scenario.js';
 import { Transcript } from './transcript.js';
 
-const DEFAULT_SCENARIO = 'sandbox/scenarios/foundation.yaml';
+const SCENARIO_DIR = 'sandbox/scenarios';
+// Foundation first: it shows the spine the other scenarios build on.
+const ORDER = ['foundation.yaml'];
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
     options: {
-      scenario: { type: 'string', default: DEFAULT_SCENARIO },
+      scenario: { type: 'string' },
       mode: { type: 'string', default: 'http' },
     },
   });
@@ -22,10 +26,28 @@ async function main(): Promise<number> {
     process.stderr.write(`--mode must be http or socket, found "${mode}"\n`);
     return 2;
   }
-  const loaded = loadScenario(values.scenario);
+  const files = values.scenario ? [values.scenario] : allScenarios();
+  let worst = 0;
+  for (const file of files) worst = Math.max(worst, await runOne(file, mode));
+  return worst;
+}
+
+function allScenarios(): string[] {
+  const names = readdirSync(SCENARIO_DIR).filter((f) => f.endsWith('.yaml'));
+  names.sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+  return names.map((n) => `${SCENARIO_DIR}/${n}`);
+}
+
+function rank(name: string): number {
+  const i = ORDER.indexOf(name);
+  return i === -1 ? ORDER.length : i;
+}
+
+async function runOne(file: string, mode: 'http' | 'socket'): Promise<number> {
+  const loaded = loadScenario(file);
   if (!loaded.ok) {
     process.stderr.write(
-      `scenario ${values.scenario} is invalid:\n${loaded.problems.map((p) => `  - ${p}`).join('\n')}\n`,
+      `scenario ${file} is invalid:\n${loaded.problems.map((p) => `  - ${p}`).join('\n')}\n`,
     );
     return 2;
   }
@@ -35,7 +57,7 @@ async function main(): Promise<number> {
   const driver = await SandboxDriver.start({ mode, clock, random: () => 0.5 });
   const transcript = new Transcript(driver.config, () => clock.now());
   process.stdout.write(
-    `vaas-opsbot sandbox — "${scenario.name}" (Slack ${mode} mode, fake clock from ${scenario.start})\n` +
+    `\n═══ vaas-opsbot sandbox — "${scenario.name}" (Slack ${mode} mode, fake clock from ${scenario.start})\n` +
       `${scenario.description ? `${scenario.description.trim()}\n` : ''}` +
       `database: ${driver.databasePath}\n`,
   );
@@ -48,11 +70,11 @@ async function main(): Promise<number> {
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   if (failures.length > 0) {
     process.stdout.write(
-      `\n✗ scenario failed (${seconds}s):\n${failures.map((f) => `  - ${f}`).join('\n')}\n`,
+      `\n✗ scenario "${scenario.name}" failed (${seconds}s):\n${failures.map((f) => `  - ${f}`).join('\n')}\n`,
     );
     return 1;
   }
-  process.stdout.write(`\n✓ scenario passed in ${seconds}s\n`);
+  process.stdout.write(`\n✓ scenario "${scenario.name}" passed in ${seconds}s\n`);
   return 0;
 }
 

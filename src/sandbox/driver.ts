@@ -10,6 +10,7 @@ import { Opsbot } from '../app.js';
 import { type Env, parseEnv } from '../config/env.js';
 import { loadConfigFile } from '../config/load.js';
 import type { OpsbotConfig } from '../config/schema.js';
+import { parseDuration } from '../domain/clock.js';
 import { FakeClock } from '../domain/fake-clock.js';
 import { createLogger } from '../logger.js';
 import { SlackStandIn, type SlackStandIn as StandIn } from './slack-standin/index.js';
@@ -264,9 +265,23 @@ export class SandboxDriver {
     return signSlackRequest(secret, body, timestampSec);
   }
 
-  /** Moves time forward and lets every job that fell due run. */
+  /**
+   * Moves time forward one wake-up at a time: at each instant a timer is due, the clock stops
+   * and the jobs due then run before time moves on (so a job due at 13:00 runs at 13:00 and
+   * what it schedules for 17:00 runs at 17:00, as in production).
+   */
   async advance(by: string | number): Promise<void> {
-    this.clock.advance(by);
+    const ms = typeof by === 'number' ? by : parseDuration(by);
+    if (ms === undefined) throw new Error(`not a duration: ${by}`);
+    const target = this.clock.now() + ms;
+    await this.settle();
+    for (;;) {
+      const next = this.clock.nextTimerAt();
+      if (next === undefined || next > target) break;
+      this.clock.setTime(Math.max(next, this.clock.now()));
+      await this.settle();
+    }
+    this.clock.setTime(target);
     await this.settle();
   }
 

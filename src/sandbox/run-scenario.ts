@@ -75,14 +75,59 @@ export async function runScenario(
       });
       return transcript.info('the bot starts again on the same database');
     }
+    if ('alarm' in step) {
+      const { in: channel, text, from } = step.alarm;
+      transcript.integration(from, channel, text);
+      await driver.postMessage({ channel, text, botId: integrationBotId(from), username: from });
+      return;
+    }
+    if ('storm' in step) {
+      const { in: channel, count, text, spread, from } = step.storm;
+      const gap = spread ? (parseDuration(spread) as number) / count : 0;
+      transcript.info(
+        `${from} posts ${count} alarms in ${transcript.channel(channel)}${spread ? ` over ${spread}` : ''}, e.g.`,
+      );
+      for (let i = 1; i <= count; i++) {
+        const line = text
+          .replaceAll('{i}', String(i))
+          .replaceAll('{node}', String(Math.ceil(i / 4)))
+          .replaceAll('{port}', String((i - 1) % 4));
+        if (i <= 2 || i === count) transcript.integration(from, channel, line);
+        if (i === 3 && count > 3) transcript.info(`… ${count - 3} more …`);
+        await driver.postMessage({ channel, text: line, botId: integrationBotId(from), username: from });
+        if (gap > 0) driver.clock.advance(Math.round(gap));
+        if (i % 50 === 0) {
+          await driver.settle();
+          flush();
+        }
+      }
+      return;
+    }
+    if ('webhook' in step) {
+      const { kind, tenant, body, token, expectStatus } = step.webhook;
+      const result = await driver.webhook(kind, tenant, body, token ? { token } : {});
+      transcript.info(`POST /webhooks/${kind}/${tenant} → ${result.status} ${JSON.stringify(result.body)}`);
+      if (result.status !== expectStatus)
+        failures.push(`webhook ${kind}/${tenant}: expected HTTP ${expectStatus}, got ${result.status}`);
+      return;
+    }
+    if ('click' in step) {
+      const { as, incident: id, action, value } = step.click;
+      const incident = driver.bot.incidents.get(id);
+      if (!incident?.cardTs) return void failures.push(`click: INC-${id} has no card to click on`);
+      transcript.person(as, incident.channel, `clicks "${action}" on INC-${id}`);
+      await driver.click({
+        user: as,
+        channel: incident.channel,
+        messageTs: incident.cardTs,
+        actionId: action,
+        value: value ?? String(id),
+      });
+      return;
+    }
     if ('expect' in step) {
       await driver.settle();
-      const count = driver.slack.messages(step.expect.channel).filter((m) => m.bot_id).length;
-      if (count !== step.expect.messages) {
-        failures.push(
-          `expected ${step.expect.messages} bot message(s) in ${transcript.channel(step.expect.channel)}, found ${count}`,
-        );
-      }
+      failures.push(...check(driver, transcript, step.expect));
       return;
     }
   };
@@ -93,4 +138,41 @@ export async function runScenario(
     flush();
   }
   return failures;
+}
+
+/** Integrations post as bots; each name gets a stable fake bot id. */
+function integrationBotId(name: string): string {
+  return `B0${name
+    .toUpperCase()
+    .replace(/[^A-Z0-9]/g, '')
+    .padEnd(8, 'X')
+    .slice(0, 8)}`;
+}
+
+type Expectation = Extract<ScenarioStep, { expect: unknown }>['expect'];
+
+function check(driver: SandboxDriver, transcript: Transcript, e: Expectation): string[] {
+  if ('messages' in e) {
+    const count = driver.slack.messages(e.channel).filter((m) => m.bot_id).length;
+    return count === e.messages
+      ? []
+      : [`expected ${e.messages} bot message(s) in ${transcript.channel(e.channel)}, found ${count}`];
+  }
+  if ('openIncidents' in e) {
+    const open = driver.bot.incidents.listOpen(e.tenant).length;
+    return open === e.openIncidents
+      ? []
+      : [`expected ${e.openIncidents} open incident(s)${e.tenant ? ` for ${e.tenant}` : ''}, found ${open}`];
+  }
+  if ('storedAlarms' in e) {
+    const stored = driver.bot.alarms.rawCount();
+    return stored === e.storedAlarms ? [] : [`expected ${e.storedAlarms} stored alarm(s), found ${stored}`];
+  }
+  const incident = driver.bot.incidents.get(e.incident);
+  const card = incident?.cardTs
+    ? driver.slack.messages(incident.channel).find((m) => m.ts === incident.cardTs)
+    : undefined;
+  if (!card) return [`INC-${e.incident} has no card`];
+  const content = `${card.text}\n${JSON.stringify(card.blocks ?? [])}`;
+  return new RegExp(e.card).test(content) ? [] : [`INC-${e.incident}'s card does not match /${e.card}/`];
 }

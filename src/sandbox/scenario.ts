@@ -43,12 +43,69 @@ const Step = z.union([
   z.object({ restart: z.object({ downFor: duration.optional() }).strict() }).strict(),
   z
     .object({
-      expect: z
+      alarm: z
+        .object({ in: channelId, text: z.string(), from: z.string().default('VMS') })
+        .strict()
+        .describe('An integration posts one alarm message in an alarm channel.'),
+    })
+    .strict(),
+  z
+    .object({
+      storm: z
         .object({
-          channel: channelId,
-          messages: z.int().min(0).describe('How many bot messages the channel holds now.'),
+          in: channelId,
+          count: z.int().min(1).max(10_000),
+          text: z.string().describe('Template: {i} is 1..count, {node} = ceil(i/4), {port} = (i-1) mod 4.'),
+          spread: duration
+            .optional()
+            .describe('The storm lasts this long (the clock advances between alarms).'),
+          from: z.string().default('VMS'),
+        })
+        .strict()
+        .describe('An alarm storm: count messages from a template.'),
+    })
+    .strict(),
+  z
+    .object({
+      webhook: z
+        .object({
+          kind: z.enum(['alertmanager', 'vms']),
+          tenant: z.string(),
+          body: z.unknown(),
+          token: z.string().optional().describe('Send this bearer token instead of the tenant’s.'),
+          expectStatus: z.int().default(202),
         })
         .strict(),
+    })
+    .strict(),
+  z
+    .object({
+      click: z
+        .object({
+          as: userId,
+          incident: z.int().positive(),
+          action: z.string(),
+          value: z.string().optional(),
+        })
+        .strict()
+        .describe('A person clicks a button on an incident card.'),
+    })
+    .strict(),
+  z
+    .object({
+      expect: z.union([
+        z
+          .object({
+            channel: channelId,
+            messages: z.int().min(0).describe('How many bot messages the channel holds now.'),
+          })
+          .strict(),
+        z.object({ openIncidents: z.int().min(0), tenant: z.string().optional() }).strict(),
+        z
+          .object({ incident: z.int().positive(), card: z.string().describe('A regex the card must match.') })
+          .strict(),
+        z.object({ storedAlarms: z.int().min(0) }).strict(),
+      ]),
     })
     .strict(),
 ]);

@@ -28,6 +28,10 @@ export class Transcript {
     this.emit(`${this.time()}  → <@${user}> in ${this.channel(channel)}: ${text}`);
   }
 
+  integration(name: string, channel: string, text: string): void {
+    this.emit(`${this.time()}  → ${name} (integration) in ${this.channel(channel)}: ${text}`);
+  }
+
   info(text: string): void {
     this.emit(`${this.time()}  · ${text}`);
   }
@@ -48,9 +52,7 @@ export class Transcript {
       } else if (call.method === 'chat.postMessage') {
         this.emit(`${this.time(call.at)}  ← bot in ${where}: ${indent(String(text ?? ''))}`);
       } else if (call.method === 'chat.update') {
-        this.emit(
-          `${this.time(call.at)}  ↻ bot updated its message in ${where}: ${indent(String(text ?? ''))}`,
-        );
+        this.emit(`${this.time(call.at)}  ↻ bot updated its card in ${where}: ${indent(String(text ?? ''))}`);
       } else if (call.method === 'chat.postEphemeral') {
         this.emit(
           `${this.time(call.at)}  ← (only <@${call.args.user}> sees, in ${where}) ${indent(String(text ?? ''))}`,
