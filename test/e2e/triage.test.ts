@@ -366,4 +366,60 @@ describe('alarm triage', () => {
     expect(h.slack.callsTo('chat.update').map((c) => c.status)).toEqual([429, 200]);
     await h.finish();
   });
+
+  it('treats Slack re-deliveries of an alarm message as no-ops', async () => {
+    h = await Harness.start({ mode: 'http' });
+    const posted = await vms(h, HELIX_ALARMS, ':red_circle: [CRITICAL] lon-obj-01 (London) DNODE_DOWN dnode-3: D-node dnode-3 is not responding');
+    const ts = posted.ts;
+    const event = {
+      type: 'message',
+      subtype: 'bot_message',
+      bot_id: VMS_BOT,
+      username: 'VMS',
+      channel: HELIX_ALARMS,
+      text: ':red_circle: [CRITICAL] lon-obj-01 (London) DNODE_DOWN dnode-3: D-node dnode-3 is not responding',
+      ts,
+      event_ts: ts,
+      channel_type: 'channel',
+    };
+    // Slack retried with a new delivery but the same message: the raw alarm key (channel + ts) holds.
+    await h.driver.event(event, { retryNum: 1 });
+    expect(h.bot.alarms.rawCount()).toBe(1);
+    await h.advance('30s');
+    await h.channel(HELIX_ALARMS).expectMessage(/INC-1/);
+    await h.finish();
+  });
+
+  it('marks a flapping alarm and stops reminding about it', async () => {
+    h = await Harness.start({ mode: 'http' });
+    const fire = ':red_circle: [MAJOR] sjc-obj-01 (San Jose) NIC_LINK_DOWN cnode-9/eth2: Link down on port eth2';
+    const clear = ':white_check_mark: [RESOLVED] sjc-obj-01 (San Jose) NIC_LINK_DOWN cnode-9/eth2: Link up on port eth2';
+    await vms(h, NIMBUS_ALARMS, fire);
+    for (let i = 0; i < 3; i++) {
+      await h.advance('1m');
+      await vms(h, NIMBUS_ALARMS, clear);
+      await h.advance('1m');
+      await vms(h, NIMBUS_ALARMS, fire);
+    }
+    await h.advance('6m');
+    const card = await h.channel(NIMBUS_ALARMS).expectMessage(/INC-1/);
+    expect(cardText(card)).toMatch(/[Ff]lapping/);
+    await h.advance('5h');
+    expect(h.channel(NIMBUS_ALARMS).find(/still firing/)).toHaveLength(0);
+    await h.finish();
+  });
+});
+
+describe('alarm triage over Socket Mode', () => {
+  it('reads alarms from Socket Mode envelopes and posts the card', async () => {
+    h = await Harness.start({ mode: 'socket' });
+    await vms(h, HELIX_ALARMS, ':red_circle: [CRITICAL] lon-obj-01 (London) DNODE_DOWN dnode-3: D-node dnode-3 is not responding');
+    await h.advance('30s');
+    const card = await h.channel(HELIX_ALARMS).expectMessage(/Sev1/);
+    await h.driver.click({ user: STAFF, channel: HELIX_ALARMS, messageTs: card.ts, actionId: 'incident_ack', value: '1' });
+    await h.driver.settle();
+    expect(h.bot.incidents.get(1)?.status).toBe('acknowledged');
+    expect(h.slack.socket.strayAcks).toEqual([]);
+    await h.finish();
+  });
 });
