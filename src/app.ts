@@ -4,17 +4,23 @@ import type { Logger } from 'pino';
 import type { Env } from './config/env.js';
 import type { OpsbotConfig } from './config/schema.js';
 import { toTriagePolicy } from './config/triage-schema.js';
-import { type Clock, systemClock } from './domain/clock.js';
+import { type Clock, parseDuration, systemClock } from './domain/clock.js';
 import { healthRoutes } from './http/health.js';
+import { jiraWebhookRoute } from './http/jira-webhook.js';
 import { HttpServer, type Route } from './http/server.js';
 import { webhookRoutes } from './http/webhooks.js';
+import type { CaseTracker, EscalationTracker } from './integrations/ports.js';
+import { CircuitBreaker } from './jobs/circuit-breaker.js';
 import { Scheduler } from './jobs/scheduler.js';
 import { slackLoggerFrom } from './logger.js';
+import { CaseService } from './services/integrations/case-service.js';
+import { registerDeadLetterAlerts } from './services/integrations/dead-letters.js';
+import { EscalationService } from './services/integrations/escalation-service.js';
 import { StaffDirectory } from './services/staff-directory.js';
 import { TenantDirectory } from './services/tenant-directory.js';
 import { registerCardJobs } from './services/triage/card-jobs.js';
 import { CardScheduler } from './services/triage/card-scheduler.js';
-import { CardViewBuilder, NO_INTEGRATIONS } from './services/triage/card-view.js';
+import { CardViewBuilder } from './services/triage/card-view.js';
 import { UnclassifiedDigest } from './services/triage/digest.js';
 import { IncidentActions } from './services/triage/incident-actions.js';
 import { AlarmIntake } from './services/triage/intake.js';
@@ -23,11 +29,14 @@ import { SlackAlarmDoor } from './services/triage/slack-alarms.js';
 import { InboundGate } from './slack/inbound-gate.js';
 import * as incidentCard from './slack/listeners/actions/incident-card.js';
 import * as commands from './slack/listeners/commands/index.js';
+import { integrationCommands } from './slack/listeners/commands/integrations.js';
+import { outboxCommand } from './slack/listeners/commands/outbox.js';
 import { CommandRouter } from './slack/listeners/commands/router.js';
 import { statusCommand } from './slack/listeners/commands/status.js';
 import { triageCommands } from './slack/listeners/commands/triage.js';
 import * as alarmMessages from './slack/listeners/events/alarm-messages.js';
 import * as appMention from './slack/listeners/events/app-mention.js';
+import * as sendToJira from './slack/listeners/shortcuts/send-to-jira.js';
 import { type SlackCall, SlackOutbox, slackCaller } from './slack/outbox.js';
 import { SlackHttpReceiver } from './slack/receivers/http-receiver.js';
 import { SlackSocketReceiver } from './slack/receivers/socket-receiver.js';
@@ -37,6 +46,7 @@ import { type Db, openDatabase } from './store/db.js';
 import { InboundStore } from './store/inbound-store.js';
 import { IncidentStore } from './store/incident-store.js';
 import { JobStore } from './store/job-store.js';
+import { LinkStore } from './store/link-store.js';
 import { SilenceStore } from './store/silence-store.js';
 
 export interface OpsbotOptions {
@@ -48,6 +58,9 @@ export interface OpsbotOptions {
   random?: () => number;
   /** Socket Mode ping timeout, which also paces reconnects (SocketModeClient default 5 s). */
   socketPingTimeoutMs?: number;
+  /** Salesforce and Jira adapters (main.ts builds them from SALESFORCE_* / JIRA_*); absent = off. */
+  caseTracker?: CaseTracker;
+  escalationTrackers?: Map<string, EscalationTracker>;
 }
 
 /** Events acknowledged by a previous process but never processed are replayed if younger than this. */
@@ -74,6 +87,8 @@ export class Opsbot {
   readonly alarms: AlarmStore;
   readonly intake: AlarmIntake;
   private readonly digest: UnclassifiedDigest;
+  readonly cases: CaseService;
+  readonly escalations: EscalationService;
   private readonly http: HttpServer;
   private readonly gate: InboundGate;
   private readonly socket: SlackSocketReceiver | undefined;
@@ -181,11 +196,78 @@ export class Opsbot {
       clock: this.clock,
       logger: logger.child({ component: 'triage' }),
     });
+    // Salesforce and Jira: durable jobs behind a circuit breaker per target.
+    const links = new LinkStore(this.db);
+    const breaker = new CircuitBreaker({
+      failureThreshold: config.integrations.breakerThreshold,
+      openMs: parseDuration(config.integrations.breakerOpen) as number,
+      maxOpenMs: 10 * 60_000,
+    });
+    const pollEveryMs = parseDuration(config.integrations.pollEvery) as number;
+    const refreshCard = (incidentId: number) =>
+      cards.now(incidentId, `link:${incidentId}:${this.clock.now()}`, this.clock.now());
+    const integrationLogger = logger.child({ component: 'integrations' });
+    this.escalations = new EscalationService({
+      trackers: opts.escalationTrackers ?? new Map(),
+      scheduler: this.scheduler,
+      incidents: this.incidents,
+      links,
+      tenants: this.tenants,
+      breaker,
+      chat: this.outbox,
+      slackCall: this.slackCall,
+      clock: this.clock,
+      pollEveryMs,
+      logger: integrationLogger,
+      refreshCard,
+    });
+    this.cases = new CaseService({
+      tracker: opts.caseTracker,
+      scheduler: this.scheduler,
+      jobs: this.jobs,
+      incidents: this.incidents,
+      links,
+      tenants: this.tenants,
+      breaker,
+      chat: this.outbox,
+      slackCall: this.slackCall,
+      clock: this.clock,
+      pollEveryMs,
+      logger: integrationLogger,
+      refreshCard,
+      onCaseOpened: (incidentId) => this.escalations.maybeAutoEscalate(incidentId),
+    });
+    this.incidents.onTimeline((entry) => {
+      // Tenant rules: Sev1/Sev2 get a case; Sev1 is escalated once its case exists (at once without Salesforce).
+      if (entry.kind !== 'opened' && entry.kind !== 'severity') return;
+      const incident = this.incidents.get(entry.incidentId);
+      const tenant = incident && this.tenants.tenant(incident.tenantId);
+      if (!incident || !tenant) return;
+      if (
+        tenant.salesforce?.autoCaseSeverities.includes(incident.severity) &&
+        !this.cases.unavailable(tenant.id)
+      ) {
+        this.cases.request(incident.id, null, incident.openedAt + this.policy.groupWaitMs);
+      } else if (this.cases.unavailable(tenant.id)) {
+        this.escalations.maybeAutoEscalate(incident.id, incident.openedAt + this.policy.groupWaitMs);
+      }
+    });
+    registerDeadLetterAlerts({
+      scheduler: this.scheduler,
+      incidents: this.incidents,
+      tenants: this.tenants,
+      chat: this.outbox,
+      clock: this.clock,
+    });
     const views = new CardViewBuilder({
       incidents: this.incidents,
       silences,
       tenants: this.tenants,
-      integrations: NO_INTEGRATIONS,
+      links,
+      integrations: {
+        case: (tenantId) => status(this.cases.unavailable(tenantId)),
+        escalate: (tenantId) => status(this.escalations.unavailable(tenantId)),
+      },
     });
     registerCardJobs({
       scheduler: this.scheduler,
@@ -226,6 +308,13 @@ export class Opsbot {
         tenants: this.tenants,
         clock: this.clock,
       }),
+      ...integrationCommands({
+        cases: this.cases,
+        escalations: this.escalations,
+        incidents: this.incidents,
+        tenants: this.tenants,
+      }),
+      outboxCommand({ jobs: this.jobs, scheduler: this.scheduler, clock: this.clock }),
       statusCommand({ jobs: this.jobs, slackConnected: () => this.slackConnected(), mode: env.SLACK_MODE }),
     ]);
     commands.register(this.surface, { router: this.router, staff: this.staff });
@@ -239,8 +328,18 @@ export class Opsbot {
       }),
       logger: logger.child({ component: 'alarms' }),
     });
+    sendToJira.register(this.surface, {
+      escalations: this.escalations,
+      incidents: this.incidents,
+      staff: this.staff,
+      chat: this.outbox,
+    });
     incidentCard.register(this.surface, {
       actions,
+      integrations: {
+        openCase: (id, user) => this.cases.request(id, user),
+        escalate: (id, user) => this.escalations.request(id, user),
+      },
       incidents: this.incidents,
       staff: this.staff,
       chat: this.outbox,
@@ -248,6 +347,12 @@ export class Opsbot {
     });
 
     routes.push(
+      jiraWebhookRoute({
+        secret: env.JIRA_WEBHOOK_SECRET,
+        escalations: this.escalations,
+        bodyLimitBytes: this.policy.bodyLimitBytes,
+        logger: logger.child({ component: 'webhooks' }),
+      }),
       ...webhookRoutes({
         db: this.db,
         tenants: this.tenants,
@@ -276,6 +381,8 @@ export class Opsbot {
     logger.info({ port: this.port, mode: env.SLACK_MODE }, 'HTTP server listening');
     this.scheduler.start();
     this.digest.ensureScheduled();
+    this.cases.ensurePolling();
+    this.escalations.ensurePolling();
     await this.gate.replayUnfinished(this.app, REPLAY_WINDOW_MS);
     void this.checkSlackAuth();
     await this.staff.refresh();
@@ -309,4 +416,8 @@ export class Opsbot {
       if (!this.stopped) setTimeout(() => void this.checkSlackAuth(attempt + 1), delayMs).unref();
     }
   }
+}
+
+function status(why: string | undefined): { enabled: boolean; why?: string } {
+  return why ? { enabled: false, why } : { enabled: true };
 }

@@ -12,9 +12,9 @@ async function main(): Promise<void> {
     for (const problem of startup.problems) process.stderr.write(`  - ${problem}\n`);
     process.exit(EXIT_CONFIG);
   }
-  const { env, config } = startup;
+  const { env, config, caseTracker, escalationTrackers } = startup;
   const logger = createLogger({ level: env.LOG_LEVEL, pretty: env.LOG_PRETTY });
-  const bot = new Opsbot({ env, config, logger });
+  const bot = new Opsbot({ env, config, logger, caseTracker, escalationTrackers });
 
   let stopping = false;
   const shutdown = (signal: string) => {
@@ -34,7 +34,15 @@ async function main(): Promise<void> {
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection'));
 
   await bot.start();
-  logger.info({ tenants: config.tenants.map((t) => t.id), mode: env.SLACK_MODE }, 'vaas-opsbot is running');
+  logger.info(
+    {
+      tenants: config.tenants.map((t) => t.id),
+      mode: env.SLACK_MODE,
+      salesforce: caseTracker ? 'on' : 'off',
+      jira: [...escalationTrackers.keys()],
+    },
+    'vaas-opsbot is running',
+  );
 }
 
 main().catch((error: unknown) => {

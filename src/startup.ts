@@ -1,8 +1,19 @@
 import { type Env, parseEnv } from './config/env.js';
 import { loadConfigFile } from './config/load.js';
 import type { OpsbotConfig } from './config/schema.js';
+import { systemClock } from './domain/clock.js';
+import { integrationsFromEnv } from './integrations/from-env.js';
+import type { CaseTracker, EscalationTracker } from './integrations/ports.js';
 
-export type Startup = { ok: true; env: Env; config: OpsbotConfig } | { ok: false; problems: string[] };
+export type Startup =
+  | {
+      ok: true;
+      env: Env;
+      config: OpsbotConfig;
+      caseTracker: CaseTracker | undefined;
+      escalationTrackers: Map<string, EscalationTracker>;
+    }
+  | { ok: false; problems: string[] };
 
 /**
  * Reads env and the config file and reports every problem of both at once
@@ -14,5 +25,22 @@ export function readStartup(processEnv: Record<string, string | undefined>): Sta
   const config = loadConfigFile(configPath);
   const problems = [...(env.ok ? [] : env.problems), ...(config.ok ? [] : config.problems)];
   if (!env.ok || !config.ok) return { ok: false, problems };
-  return { ok: true, env: env.env, config: config.config };
+  const integrations = integrationsFromEnv(processEnv, config.config, systemClock);
+  if (!integrations.ok) return { ok: false, problems: integrations.problems };
+  const unknownTokens = Object.keys(env.env.WEBHOOK_TOKENS).filter(
+    (id) => !config.config.tenants.some((t) => t.id === id),
+  );
+  if (unknownTokens.length > 0) {
+    return {
+      ok: false,
+      problems: unknownTokens.map((id) => `WEBHOOK_TOKENS: names tenant "${id}", which is not in the config`),
+    };
+  }
+  return {
+    ok: true,
+    env: env.env,
+    config: config.config,
+    caseTracker: integrations.caseTracker,
+    escalationTrackers: integrations.escalationTrackers,
+  };
 }

@@ -13,6 +13,7 @@ const SECRETS: ReadonlySet<string> = new Set([
   'SLACK_APP_TOKEN',
   'SLACK_SIGNING_SECRET',
   'WEBHOOK_TOKENS',
+  'JIRA_WEBHOOK_SECRET',
 ]);
 
 // Messages name the expected prefix and say nothing about the value itself.
@@ -104,6 +105,11 @@ const EnvSchema = z.object({
     .stringbool({ truthy: ['true', '1'], falsy: ['false', '0'] })
     .prefault('false')
     .describe('Human-readable logs instead of JSON lines: true/false/1/0.'),
+  JIRA_WEBHOOK_SECRET: z
+    .string()
+    .min(16, 'expected a secret of at least 16 characters')
+    .optional()
+    .describe('Shared secret of the Jira webhook (POST /webhooks/jira); unset disables that webhook.'),
   WEBHOOK_TOKENS: webhookTokens.describe(
     'Per-tenant bearer tokens for inbound webhooks, as tenantId=token,tenantId2=token2.',
   ),
@@ -138,6 +144,7 @@ const REQUIRED: Record<EnvName, string> = {
   LOG_LEVEL: 'no',
   LOG_PRETTY: 'no',
   WEBHOOK_TOKENS: 'no',
+  JIRA_WEBHOOK_SECRET: 'no',
 };
 
 export function parseEnv(env: Record<string, string | undefined>): ParseEnvResult {

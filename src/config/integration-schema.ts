@@ -9,10 +9,10 @@ const severityList = (fallback: number[], description: string) =>
 const bySeverity = (fallback: [string, string, string, string], description: string) =>
   z
     .object({
-      sev1: z.string().min(1).default(fallback[0]),
-      sev2: z.string().min(1).default(fallback[1]),
-      sev3: z.string().min(1).default(fallback[2]),
-      sev4: z.string().min(1).default(fallback[3]),
+      sev1: z.string().min(1).default(fallback[0]).describe('For Sev1 incidents.'),
+      sev2: z.string().min(1).default(fallback[1]).describe('For Sev2 incidents.'),
+      sev3: z.string().min(1).default(fallback[2]).describe('For Sev3 incidents.'),
+      sev4: z.string().min(1).default(fallback[3]).describe('For Sev4 incidents.'),
     })
     .strict()
     .prefault({})
@@ -32,7 +32,10 @@ export const TenantSalesforceSchema = z
     accountId: salesforceId('001', 'Salesforce Account id (001…) cases are filed under.'),
     contactId: salesforceId('003', 'Default Salesforce Contact id (003…) for new cases.').optional(),
     autoCaseSeverities: severityList([1, 2], 'Open a case automatically for incidents at these severities.'),
-    priorities: bySeverity(['Critical', 'High', 'Medium', 'Low'], 'Case Priority picklist value for each severity.'),
+    priorities: bySeverity(
+      ['Critical', 'High', 'Medium', 'Low'],
+      'Case Priority picklist value for each severity.',
+    ),
     newStatus: z.string().min(1).default('New').describe('Status of a newly opened case.'),
     resolvedStatus: z
       .string()
@@ -42,7 +45,10 @@ export const TenantSalesforceSchema = z
       .describe('Status set when the incident resolves; null leaves the status to people.'),
     origin: z.string().min(1).default('Slack').describe('Case Origin picklist value.'),
     extraFields: z
-      .record(z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'expected a Salesforce field API name'), z.union([z.string(), z.number(), z.boolean()]))
+      .record(
+        z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'expected a Salesforce field API name'),
+        z.union([z.string(), z.number(), z.boolean()]),
+      )
       .default({})
       .describe('More Case fields to set, API name → value (e.g. Product__c: VAST).'),
   })
@@ -66,7 +72,9 @@ export const TenantJiraSchema = z
       .string()
       .regex(/^[A-Z][A-Z0-9_]*$/, 'expected an env prefix like JIRA or JIRA_HELIX')
       .default('JIRA')
-      .describe('Which Jira site: the env prefix of its settings (JIRA_BASE_URL…, or e.g. JIRA_HELIX_BASE_URL for a Data Center).'),
+      .describe(
+        'Which Jira site: the env prefix of its settings (JIRA_BASE_URL…, or e.g. JIRA_HELIX_BASE_URL for a Data Center).',
+      ),
   })
   .strict()
   .prefault({})
@@ -79,7 +87,12 @@ export const IntegrationsSchema = z
       .refine((d) => (parseDuration(d) ?? 0) >= 60_000, 'expected a duration of at least 1m, like 5m')
       .default('5m')
       .describe('How often changes people make in Salesforce and Jira are pulled back.'),
-    breakerThreshold: z.int().min(1).max(100).default(3).describe('Consecutive failures that pause calls to a system.'),
+    breakerThreshold: z
+      .int()
+      .min(1)
+      .max(100)
+      .default(3)
+      .describe('Consecutive failures that pause calls to a system.'),
     breakerOpen: z
       .string()
       .refine((d) => parseDuration(d) !== undefined, 'expected a duration like 30s')

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { TenantAlarmsSchema } from './alarm-schema.js';
 import { crossCheck } from './cross-check.js';
 import type { IssueParams } from './format.js';
+import { IntegrationsSchema, TenantJiraSchema, TenantSalesforceSchema } from './integration-schema.js';
 import { TriageConfigSchema } from './triage-schema.js';
 
 /** Tenant ids (also the keys of WEBHOOK_TOKENS in the environment). */
@@ -18,14 +19,6 @@ const channelId = (description: string) =>
   z.string().regex(CHANNEL_ID, 'expected a Slack channel id like C0123ABCD').describe(description);
 const userId = (description: string) =>
   z.string().regex(USER_ID, 'expected a Slack user id like U0123ABCD').describe(description);
-const salesforceId = (prefix: string, description: string) =>
-  z
-    .string()
-    .regex(
-      new RegExp(`^${prefix}[A-Za-z0-9]{12}(?:[A-Za-z0-9]{3})?$`),
-      `expected a 15- or 18-character Salesforce id starting with ${prefix}`,
-    )
-    .describe(description);
 const count = (min: number, max: number, fallback: number, description: string) =>
   z.int().min(min).max(max).default(fallback).describe(description);
 
@@ -148,25 +141,8 @@ const TenantSchema = z
       .strict()
       .describe('Vendor-side people responsible for this tenant.'),
     sla: SlaSchema,
-    salesforce: z
-      .object({
-        accountId: salesforceId('001', 'Salesforce Account id (001…) cases are filed under.'),
-        contactId: salesforceId('003', 'Default Salesforce Contact id (003…) for new cases.').optional(),
-      })
-      .strict()
-      .optional()
-      .describe('Salesforce (Customer Success system of record) account; omit until cases are wired.'),
-    jira: z
-      .object({
-        projectKey: z
-          .string()
-          .regex(/^[A-Z][A-Z0-9]+$/, 'expected a Jira project key like ORION')
-          .default('ORION')
-          .describe('Jira project for engineering escalations.'),
-      })
-      .strict()
-      .prefault({})
-      .describe('Jira escalation settings; defaults to the engineering project ORION.'),
+    salesforce: TenantSalesforceSchema.optional(),
+    jira: TenantJiraSchema,
     alarms: TenantAlarmsSchema.describe(
       "How this tenant's alarms are read: classification rules (tried before the built-in ones) and the VMS webhook template.",
     ),
@@ -186,6 +162,7 @@ export const ConfigSchema = z
     staff: StaffSchema,
     jobs: JobsSchema,
     triage: TriageConfigSchema,
+    integrations: IntegrationsSchema,
     tenants: z.array(TenantSchema).min(1).describe('Customer accounts the bot serves.'),
   })
   .strict()

@@ -45,6 +45,8 @@ export interface CaseTracker {
   setStatus(caseId: string, status: string): Promise<void>;
   /** Cases of these accounts modified in [since, until), via SOQL with bound, escaped values. */
   changedSince(accountIds: string[], since: number, until: number): Promise<CaseChange[]>;
+  /** The same connection, with error hints naming this tenant's config keys. */
+  forTenant?(tenantId: string): CaseTracker;
 }
 
 export interface IssueFields {
@@ -79,8 +81,14 @@ export interface IssueChange {
 
 export interface EscalationTracker {
   /** Finds the issue carrying this incident's property/label, or creates it. Idempotent. */
-  findOrCreateIssue(incidentId: number, fields: IssueFields, remoteLink: { url: string; title: string }): Promise<IssueRef>;
+  findOrCreateIssue(
+    incidentId: number,
+    fields: IssueFields,
+    remoteLink: { url: string; title: string },
+  ): Promise<IssueRef>;
   addComment(issueKey: string, body: AdfDocument): Promise<void>;
   /** Issues of the project (labelled by opsbot) updated since, via JQL with quoted, escaped values. */
   changedSince(projectKey: string, since: number): Promise<IssueChange[]>;
+  /** The same connection, with error hints naming this tenant's config keys. */
+  forTenant?(tenantId: string): EscalationTracker;
 }

@@ -46,11 +46,14 @@ export class CircuitBreaker {
       state.opens += 1;
       state.openUntil = now + openFor;
       // The target is down, not this job: wait for it without spending an attempt.
-      throw new RetryableError(`${error.message} — ${target} looks down; pausing calls for ${Math.round(openFor / 1000)}s`, {
-        retryAfterMs: Math.max(openFor, error.retryAfterMs ?? 0),
-        rateLimited: true,
-        cause: error,
-      });
+      throw new RetryableError(
+        `${error.message} — ${target} looks down; pausing calls for ${Math.round(openFor / 1000)}s`,
+        {
+          retryAfterMs: Math.max(openFor, error.retryAfterMs ?? 0),
+          rateLimited: true,
+          cause: error,
+        },
+      );
     }
   }
 

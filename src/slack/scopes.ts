@@ -11,6 +11,7 @@ export const WEB_API_METHOD_SCOPES: Record<string, string | null> = {
   'chat.postEphemeral': 'chat:write',
   'usergroups.users.list': 'usergroups:read',
   'views.open': null, // opening a modal from a click needs no scope
+  'chat.getPermalink': null, // the card's link for cases and issues
 };
 
 /** Bot event subscriptions and the scope each needs. */
@@ -22,7 +23,11 @@ export const BOT_EVENT_SCOPES: Record<string, string> = {
 
 export const SLASH_COMMAND_SCOPE = 'commands';
 
-export function requiredBotScopes(inventory: { commands: Set<string>; botEvents: Set<string> }): string[] {
+export function requiredBotScopes(inventory: {
+  commands: Set<string>;
+  botEvents: Set<string>;
+  shortcuts: Set<string>;
+}): string[] {
   const scopes = new Set<string>();
   for (const scope of Object.values(WEB_API_METHOD_SCOPES)) if (scope) scopes.add(scope);
   for (const event of inventory.botEvents) {
@@ -30,6 +35,7 @@ export function requiredBotScopes(inventory: { commands: Set<string>; botEvents:
     if (!scope) throw new Error(`no scope known for bot event ${event}: add it to BOT_EVENT_SCOPES`);
     scopes.add(scope);
   }
-  if (inventory.commands.size > 0) scopes.add(SLASH_COMMAND_SCOPE);
+  // Slash commands and shortcuts both need `commands`.
+  if (inventory.commands.size > 0 || inventory.shortcuts.size > 0) scopes.add(SLASH_COMMAND_SCOPE);
   return [...scopes].sort();
 }

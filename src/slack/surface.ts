@@ -47,6 +47,12 @@ export class SlackSurface {
     this.app.action(actionId, listener);
   }
 
+  /** Message and global shortcuts, by callback_id. */
+  shortcut(callbackId: string, listener: Parameters<App['shortcut']>[1]): void {
+    this.inventory.shortcuts.add(callbackId);
+    this.app.shortcut(callbackId, listener);
+  }
+
   view(callbackId: string, listener: Parameters<App['view']>[1]): void {
     this.inventory.views.add(callbackId);
     this.app.view(callbackId, listener);

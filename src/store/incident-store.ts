@@ -1,3 +1,4 @@
+import type { Statement } from 'better-sqlite3';
 import { z } from 'zod';
 import type { AlarmStatus, Category, ComponentKind, Severity } from '../domain/alarms/types.js';
 import type { Db } from './db.js';
@@ -177,6 +178,9 @@ export interface MemberCounts {
 /** Incidents, their member alarms and their timeline. Every card-visible change bumps `version`. */
 export class IncidentStore {
   private readonly s;
+  private readonly timelineListeners: Array<(entry: TimelineEntry) => void> = [];
+  /** Prepared once per column combination: update() is on the alarm hot path. */
+  private readonly updates = new Map<string, Statement>();
 
   constructor(private readonly db: Db) {
     this.s = {
@@ -196,9 +200,9 @@ export class IncidentStore {
       members: db.prepare('SELECT * FROM incident_alarms WHERE incident_id = ? ORDER BY last_seen DESC'),
       insertMember: db.prepare(
         `INSERT INTO incident_alarms (incident_id, fingerprint, name, component_kind, component_id, severity, summary,
-           status, suppressed_by, labels, first_seen, last_seen)
+           status, suppressed_by, labels, first_seen, last_seen, can_inhibit)
          VALUES (@incidentId, @fingerprint, @name, @componentKind, @componentId, @severity, @summary,
-           @status, @suppressedBy, @labels, @at, @at)`,
+           @status, @suppressedBy, @labels, @at, @at, @canInhibit)`,
       ),
       updateMember: db.prepare(
         `UPDATE incident_alarms SET status = @status, summary = @summary, severity = @severity, last_seen = @at,
@@ -214,7 +218,8 @@ export class IncidentStore {
       ),
       activeSources: db.prepare(
         `SELECT m.incident_id, m.fingerprint, m.labels FROM incident_alarms m JOIN incidents i ON i.id = m.incident_id
-         WHERE i.tenant_id = ? AND i.status != 'resolved' AND m.status = 'firing' AND m.suppressed_by IS NULL`,
+         WHERE i.tenant_id = ? AND i.status != 'resolved' AND m.can_inhibit = 1 AND m.status = 'firing'
+           AND m.suppressed_by IS NULL`,
       ),
       openMemberByFingerprint: db.prepare(
         `SELECT m.* FROM incident_alarms m JOIN incidents i ON i.id = m.incident_id
@@ -261,7 +266,13 @@ export class IncidentStore {
     const sets = columns.map((c) => `${c} = @${c}`);
     if (visible) sets.push('version = version + 1');
     if (sets.length === 0) return;
-    this.db.prepare(`UPDATE incidents SET ${sets.join(', ')} WHERE id = @id`).run({ ...patch, id });
+    const sql = `UPDATE incidents SET ${sets.join(', ')} WHERE id = @id`;
+    let statement = this.updates.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.updates.set(sql, statement);
+    }
+    statement.run({ ...patch, id });
   }
 
   /** Marks the card out of date without changing a column (e.g. a silence now covers it). */
@@ -284,10 +295,14 @@ export class IncidentStore {
     return row ? toMember(row) : undefined;
   }
 
+  /** `canInhibit`: the alarm matches an inhibition rule's source side (see activeSources). */
   addMember(
-    m: Omit<IncidentMember, 'firstSeen' | 'lastSeen' | 'occurrences' | 'transitions'> & { at: number },
+    m: Omit<IncidentMember, 'firstSeen' | 'lastSeen' | 'occurrences' | 'transitions'> & {
+      at: number;
+      canInhibit: boolean;
+    },
   ): void {
-    this.s.insertMember.run({ ...m, labels: JSON.stringify(m.labels) });
+    this.s.insertMember.run({ ...m, labels: JSON.stringify(m.labels), canInhibit: m.canInhibit ? 1 : 0 });
   }
 
   updateMember(m: {
@@ -313,7 +328,7 @@ export class IncidentStore {
     };
   }
 
-  /** Firing, unsuppressed alarms of the tenant's open incidents: the candidates that can inhibit others. */
+  /** Firing, unsuppressed alarms of open incidents that match an inhibition source: the possible inhibitors. */
   activeSources(tenantId: string): Array<{ id: string; incidentId: number; labels: Record<string, string> }> {
     return (
       this.s.activeSources.all(tenantId) as Array<{
@@ -336,14 +351,16 @@ export class IncidentStore {
     text: string,
     data?: unknown,
   ): void {
-    this.s.addTimeline.run(
-      incidentId,
-      at,
-      kind,
-      actor,
-      text,
-      data === undefined ? null : JSON.stringify(data),
-    );
+    const json = data === undefined ? null : JSON.stringify(data);
+    const info = this.s.addTimeline.run(incidentId, at, kind, actor, text, json);
+    const entry = { id: Number(info.lastInsertRowid), incidentId, at, kind, actor, text, data };
+    // Inside the caller's transaction: what listeners enqueue commits (or rolls back) with the entry.
+    for (const listener of this.timelineListeners) listener(entry);
+  }
+
+  /** Called for every timeline entry as it is written (integrations mirror significant ones). */
+  onTimeline(listener: (entry: TimelineEntry) => void): void {
+    this.timelineListeners.push(listener);
   }
 
   timeline(incidentId: number): TimelineEntry[] {

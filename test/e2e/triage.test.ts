@@ -369,7 +369,11 @@ describe('alarm triage', () => {
 
   it('treats Slack re-deliveries of an alarm message as no-ops', async () => {
     h = await Harness.start({ mode: 'http' });
-    const posted = await vms(h, HELIX_ALARMS, ':red_circle: [CRITICAL] lon-obj-01 (London) DNODE_DOWN dnode-3: D-node dnode-3 is not responding');
+    const posted = await vms(
+      h,
+      HELIX_ALARMS,
+      ':red_circle: [CRITICAL] lon-obj-01 (London) DNODE_DOWN dnode-3: D-node dnode-3 is not responding',
+    );
     const ts = posted.ts;
     const event = {
       type: 'message',
@@ -392,8 +396,10 @@ describe('alarm triage', () => {
 
   it('marks a flapping alarm and stops reminding about it', async () => {
     h = await Harness.start({ mode: 'http' });
-    const fire = ':red_circle: [MAJOR] sjc-obj-01 (San Jose) NIC_LINK_DOWN cnode-9/eth2: Link down on port eth2';
-    const clear = ':white_check_mark: [RESOLVED] sjc-obj-01 (San Jose) NIC_LINK_DOWN cnode-9/eth2: Link up on port eth2';
+    const fire =
+      ':red_circle: [MAJOR] sjc-obj-01 (San Jose) NIC_LINK_DOWN cnode-9/eth2: Link down on port eth2';
+    const clear =
+      ':white_check_mark: [RESOLVED] sjc-obj-01 (San Jose) NIC_LINK_DOWN cnode-9/eth2: Link up on port eth2';
     await vms(h, NIMBUS_ALARMS, fire);
     for (let i = 0; i < 3; i++) {
       await h.advance('1m');
@@ -413,10 +419,20 @@ describe('alarm triage', () => {
 describe('alarm triage over Socket Mode', () => {
   it('reads alarms from Socket Mode envelopes and posts the card', async () => {
     h = await Harness.start({ mode: 'socket' });
-    await vms(h, HELIX_ALARMS, ':red_circle: [CRITICAL] lon-obj-01 (London) DNODE_DOWN dnode-3: D-node dnode-3 is not responding');
+    await vms(
+      h,
+      HELIX_ALARMS,
+      ':red_circle: [CRITICAL] lon-obj-01 (London) DNODE_DOWN dnode-3: D-node dnode-3 is not responding',
+    );
     await h.advance('30s');
     const card = await h.channel(HELIX_ALARMS).expectMessage(/Sev1/);
-    await h.driver.click({ user: STAFF, channel: HELIX_ALARMS, messageTs: card.ts, actionId: 'incident_ack', value: '1' });
+    await h.driver.click({
+      user: STAFF,
+      channel: HELIX_ALARMS,
+      messageTs: card.ts,
+      actionId: 'incident_ack',
+      value: '1',
+    });
     await h.driver.settle();
     expect(h.bot.incidents.get(1)?.status).toBe('acknowledged');
     expect(h.slack.socket.strayAcks).toEqual([]);

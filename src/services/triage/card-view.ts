@@ -5,6 +5,7 @@ import type { Severity } from '../../domain/alarms/types.js';
 import type { IncidentCardView } from '../../slack/views/incident-card.js';
 import type { Incident, IncidentStore } from '../../store/incident-store.js';
 import { incidentRef } from '../../store/incident-store.js';
+import type { LinkStore } from '../../store/link-store.js';
 import type { SilenceStore } from '../../store/silence-store.js';
 import type { TenantDirectory } from '../tenant-directory.js';
 
@@ -26,6 +27,7 @@ export class CardViewBuilder {
       silences: SilenceStore;
       tenants: TenantDirectory;
       integrations: IntegrationStatus;
+      links?: LinkStore;
     },
   ) {}
 
@@ -84,6 +86,15 @@ export class CardViewBuilder {
         view.severityChangedBy = { user: lastHumanSeverity.actor, from: data.from, reason: data.reason };
     }
     if (silence) view.silencedUntil = { until: silence.endsAt, by: silence.createdBy, id: silence.id };
+    const sfCase = this.deps.links?.get(incident.id, 'salesforce');
+    if (sfCase)
+      view.caseLink = {
+        label: `Case ${sfCase.ref}${sfCase.status ? ` (${sfCase.status})` : ''}`,
+        url: sfCase.url,
+      };
+    const issue = this.deps.links?.get(incident.id, 'jira');
+    if (issue)
+      view.jiraLink = { label: `${issue.ref}${issue.status ? ` (${issue.status})` : ''}`, url: issue.url };
     return view;
   }
 

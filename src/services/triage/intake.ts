@@ -8,7 +8,7 @@ import { classify } from '../../domain/alarms/classify.js';
 import { isFlapping } from '../../domain/alarms/flapping.js';
 import { groupKey, incidentTitle } from '../../domain/alarms/grouping.js';
 import { findInhibitor } from '../../domain/alarms/inhibition.js';
-import { alarmLabels } from '../../domain/alarms/matchers.js';
+import { alarmLabels, matchesAll } from '../../domain/alarms/matchers.js';
 import { findSilence } from '../../domain/alarms/silences.js';
 import type { AlarmSource, NormalizedAlarm, ParsedAlarm, Severity } from '../../domain/alarms/types.js';
 import type { Clock } from '../../domain/clock.js';
@@ -117,7 +117,8 @@ export class AlarmIntake {
       // A silenced alarm never opens an incident; it is counted on one that is already open.
       incident = incidents.findOpenByGroup(tenantId, key);
       if (!incident) return { result: 'silenced', silenceId: silence.id, incidentId: null };
-    } else {
+    } else if (policy.inhibitRules.some((rule) => matchesAll(rule.targetMatchers, labels))) {
+      // Only alarms some rule could inhibit look for an inhibitor; the rest skip the lookup.
       const sources = incidents.activeSources(tenantId).filter((s) => s.id !== alarm.fingerprint);
       const inhibitor = findInhibitor(labels, sources, policy.inhibitRules);
       if (inhibitor) {
@@ -200,6 +201,7 @@ export class AlarmIntake {
         suppressedBy,
         labels,
         at: now,
+        canInhibit: this.deps.policy.inhibitRules.some((rule) => matchesAll(rule.sourceMatchers, labels)),
       });
       const how = suppressedBy ? ` (suppressed: ${suppressedBy})` : '';
       incidents.addTimeline(

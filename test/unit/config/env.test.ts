@@ -173,6 +173,7 @@ describe('envDescriptions', () => {
       'CONFIG_FILE',
       'LOG_LEVEL',
       'LOG_PRETTY',
+      'JIRA_WEBHOOK_SECRET',
       'WEBHOOK_TOKENS',
     ]);
     for (const row of rows) expect(row.description.length).toBeGreaterThan(10);

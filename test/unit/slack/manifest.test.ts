@@ -9,7 +9,10 @@ import { requiredBotScopes } from '../../../src/slack/scopes.js';
 import { tempDir } from '../../helpers/temp-db.js';
 
 interface Manifest {
-  features: { slash_commands?: Array<{ command: string; url?: string }> };
+  features: {
+    slash_commands?: Array<{ command: string; url?: string }>;
+    shortcuts?: Array<{ callback_id: string; type: string }>;
+  };
   oauth_config: { scopes: { bot: string[] } };
   settings: {
     event_subscriptions?: { bot_events?: string[]; request_url?: string };
@@ -46,6 +49,11 @@ describe.each([
   it('declares exactly the slash commands the app registers', () => {
     const declared = (manifest.features.slash_commands ?? []).map((c) => c.command).sort();
     expect(declared).toEqual([...bot.surface.inventory.commands].sort());
+  });
+
+  it('declares exactly the shortcuts the app registers', () => {
+    const declared = (manifest.features.shortcuts ?? []).map((s) => s.callback_id).sort();
+    expect(declared).toEqual([...bot.surface.inventory.shortcuts].sort());
   });
 
   it('subscribes to exactly the bot events the app listens to', () => {

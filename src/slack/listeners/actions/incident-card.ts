@@ -11,8 +11,15 @@ import type { ChatSender } from '../../outbox.js';
 import type { SlackSurface } from '../../surface.js';
 import { renderSeverityModal } from '../../views/severity-modal.js';
 
+/** Opening a case and escalating, as the card's buttons need them. */
+export interface CardIntegrations {
+  openCase(incidentId: number, user: string): ActionResult;
+  escalate(incidentId: number, user: string): ActionResult;
+}
+
 export interface IncidentCardDeps {
   actions: IncidentActions;
+  integrations: CardIntegrations;
   incidents: IncidentStore;
   staff: StaffDirectory;
   chat: ChatSender;
@@ -43,9 +50,9 @@ export function register(surface: SlackSurface, deps: IncidentCardDeps): void {
   button('incident_resolve', (id, user) => deps.actions.resolve(id, user));
   button('incident_silence_1h', (id, user) => deps.actions.silenceGroup(id, user, HOUR));
   button('incident_silence_4h', (id, user) => deps.actions.silenceGroup(id, user, 4 * HOUR));
-  // Cards only show these when the integration is connected; an old card may still carry them.
-  button('incident_case', (id) => notConnected(deps, id, 'Opening a Salesforce case'));
-  button('incident_escalate', (id) => notConnected(deps, id, 'Escalating to Jira/Orion'));
+  // Cards only show these when the integration is connected; the services still check and explain.
+  button('incident_case', (id, user) => deps.integrations.openCase(id, user));
+  button('incident_escalate', (id, user) => deps.integrations.escalate(id, user));
 
   surface.action('incident_severity', async ({ ack, body, action, client }) => {
     await ack();
@@ -96,14 +103,6 @@ export function register(surface: SlackSurface, deps: IncidentCardDeps): void {
 
 function isSeverity(n: unknown): n is Severity {
   return n === 1 || n === 2 || n === 3 || n === 4;
-}
-
-function notConnected(deps: IncidentCardDeps, incidentId: number, what: string): ActionResult {
-  const incident = deps.incidents.get(incidentId);
-  return {
-    ok: false,
-    message: `${what} for ${incident?.ref ?? 'this incident'} is not available: the integration is not connected yet.`,
-  };
 }
 
 function tell(chat: ChatSender, channel: string, user: string, text: string, key: string): void {

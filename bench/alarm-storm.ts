@@ -1,0 +1,380 @@
+// An alarm storm through the bot's two front doors, each against a reference that does the least
+// possible work for the same wire traffic:
+//  1. Slack door: N signed Events API `message` events (bot_message alarms of one storm on one
+//     cluster) POSTed to the real bot's /slack/events vs a no-op Bolt app (Bolt's own HTTPReceiver,
+//     one empty `message` listener). Then the card jobs run (fake clock +10m) and we count the
+//     Slack Web API writes the storm cost, and the bot process's peak RSS.
+//  2. Webhook door: N Alertmanager v4 webhooks, one alert each, to /webhooks/alertmanager/nimbus
+//     vs a real Alertmanager's POST /api/v2/alerts (when the Debian package is installed).
+// Load comes from a separate process (bench/alarm-storm/load-client.ts) at a fixed number of
+// requests in flight, over keep-alive loopback connections. Before each timed run, WARMUP requests
+// that store no alarm on the measured tenant warm the JIT; they are not counted.
+import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
+import { SandboxDriver, SIGNING_SECRET, WEBHOOK_TOKENS } from '../src/sandbox/driver.js';
+import {
+  AlertmanagerProcess,
+  alertmanagerInstalled,
+  alertmanagerVersion,
+} from './alarm-storm/alertmanager.js';
+import { LoadClient, type LoadResult, type LoadSpec, percentile } from './alarm-storm/load.js';
+import { type Benchmark, peakRssDuring, type Row } from './lib.js';
+
+const N = readPositiveInt('BENCH_ALARMS', 5000);
+const CONCURRENCY = readPositiveInt('BENCH_CONCURRENCY', 32);
+const WARMUP = Math.min(200, N);
+
+const TARGET = {
+  slackRatio: 0.5,
+  slackP99Ms: 25,
+  webApiPer1000: 5,
+  peakRssMb: 250,
+  webhookRatio: 0.5,
+};
+
+const WRITE_METHODS = new Set(['chat.postMessage', 'chat.update', 'chat.postEphemeral']);
+
+function readPositiveInt(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0)
+    throw new Error(`${name} must be a positive integer, got '${raw}'`);
+  return value;
+}
+
+/** One timed load plus what it cost the server: CPU time and (in-process servers) event-loop use. */
+interface Measured {
+  load: LoadResult;
+  perSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  serverCpuUsPerRequest: number;
+  /** Share of the time this process's event loop was busy; undefined for a server in another process. */
+  eventLoopUtilization: number | undefined;
+}
+
+/**
+ * Runs one load. The server runs in this process unless `serverCpuMicros` reads another process's
+ * CPU time (the load client's own CPU is never counted: it is a separate process).
+ */
+async function measure(
+  client: LoadClient,
+  spec: LoadSpec,
+  serverCpuMicros?: () => number,
+): Promise<Measured> {
+  const ownCpu = () => {
+    const usage = process.cpuUsage();
+    return usage.user + usage.system;
+  };
+  const cpuNow = serverCpuMicros ?? ownCpu;
+  const cpu0 = cpuNow();
+  const elu0 = performance.eventLoopUtilization();
+  const load = await client.run(spec);
+  const cpuUs = cpuNow() - cpu0;
+  const elu = performance.eventLoopUtilization(elu0);
+  if (load.ok !== load.requests) {
+    throw new Error(
+      `${spec.url}: ${load.ok} of ${load.requests} requests answered ${spec.okStatuses.join('/')} ` +
+        `(statuses ${JSON.stringify(load.statuses)}, ${load.errors} errors; first: ${load.firstError})`,
+    );
+  }
+  return {
+    load,
+    perSecond: load.requests / (load.elapsedMs / 1000),
+    p50Ms: percentile(load.latenciesMs, 50),
+    p99Ms: percentile(load.latenciesMs, 99),
+    maxMs: Math.max(...load.latenciesMs),
+    serverCpuUsPerRequest: cpuUs / load.requests,
+    eventLoopUtilization: serverCpuMicros ? undefined : elu.utilization,
+  };
+}
+
+const round = (value: number, digits = 0) => Number(value.toFixed(digits));
+const verdict = (ok: boolean) => (ok ? 'PASS' : 'MISS');
+
+function row(
+  section: string,
+  measurement: string,
+  value: number | string,
+  unit: string,
+  target = '',
+  result = '',
+) {
+  return { section, measurement, value, unit, target, result } satisfies Row;
+}
+
+/** Rows every timed run reports. */
+function loadRows(section: string, who: string, m: Measured, unit: string): Row[] {
+  return [
+    row(section, `${who}: throughput`, round(m.perSecond), `${unit}/s`),
+    row(section, `${who}: ack latency p50`, round(m.p50Ms, 2), 'ms'),
+    row(section, `${who}: ack latency p99`, round(m.p99Ms, 2), 'ms'),
+    row(section, `${who}: ack latency max`, round(m.maxMs, 2), 'ms'),
+    row(section, `${who}: server CPU per request (all threads)`, round(m.serverCpuUsPerRequest), 'µs'),
+    row(
+      section,
+      `${who}: load-client CPU per request`,
+      round((m.load.clientCpuMs * 1000) / m.load.requests),
+      'µs',
+    ),
+    ...(m.eventLoopUtilization === undefined
+      ? []
+      : [row(section, `${who}: server event-loop utilisation`, round(m.eventLoopUtilization * 100), '%')]),
+  ];
+}
+
+// ---------------------------------------------------------------- 1. Slack door
+
+async function slackDoor(client: LoadClient): Promise<Row[]> {
+  const section = `1 Slack door (N=${N}, ${CONCURRENCY} in flight)`;
+  const runTag = `${Date.now().toString(36).toUpperCase()}`;
+
+  // The reference first, while this process's heap is still small: after the bot's run the heap
+  // it grew makes GC pauses longer, which would hand the bot a slower reference to compare with.
+  const bolt = await noopBolt(client, runTag);
+
+  const { result: bot, peakRssMb } = await peakRssDuring(async () => {
+    const driver = await SandboxDriver.start({ mode: 'http' });
+    try {
+      const url = `${driver.baseUrl}/slack/events`;
+      const baseMs = driver.clock.now();
+      // The bot checks signatures against its (fake) clock, so we sign with that clock's seconds.
+      const slackSigning = { secret: SIGNING_SECRET, timestampSec: Math.floor(baseMs / 1000) };
+      const common = { url, kind: 'slack-event', concurrency: CONCURRENCY, baseMs, slackSigning } as const;
+      await measure(client, {
+        ...common,
+        count: WARMUP,
+        firstIndex: 0,
+        runTag: `W${runTag}`,
+        warmup: true,
+        okStatuses: [200],
+      });
+      const rawBefore = driver.bot.alarms.rawCount();
+      const m = await measure(client, { ...common, count: N, firstIndex: 0, runTag, okStatuses: [200] });
+      const stored = driver.bot.alarms.rawCount() - rawBefore;
+      const writesBefore = driver.slack.calls.filter((c) => WRITE_METHODS.has(c.method)).length;
+      const t0 = performance.now();
+      await driver.advance('10m');
+      const settleMs = performance.now() - t0;
+      const writes = driver.slack.calls.filter((c) => WRITE_METHODS.has(c.method));
+      const byMethod = [...WRITE_METHODS]
+        .map((method) => `${method.replace('chat.', '')} ${writes.filter((c) => c.method === method).length}`)
+        .join(', ');
+      const incidents = driver.bot.incidents.listOpen('nimbus').length;
+      return { m, stored, writes: writes.length, writesBefore, byMethod, settleMs, incidents };
+    } finally {
+      await driver.stop();
+    }
+  });
+
+  const ratio = bot.m.perSecond / bolt.m.perSecond;
+  const webApiPer1000 = (bot.writes / N) * 1000;
+  return [
+    ...loadRows(section, 'opsbot', bot.m, 'events'),
+    ...loadRows(section, 'no-op Bolt app', bolt.m, 'events'),
+    row(section, 'no-op Bolt app: events its listener saw', bolt.received, 'events'),
+    row(
+      section,
+      'throughput ratio opsbot / no-op Bolt',
+      round(ratio, 2),
+      'x',
+      `≥ ${TARGET.slackRatio}`,
+      verdict(ratio >= TARGET.slackRatio),
+    ),
+    row(
+      section,
+      'opsbot ack latency p99',
+      round(bot.m.p99Ms, 2),
+      'ms',
+      `≤ ${TARGET.slackP99Ms}`,
+      verdict(bot.m.p99Ms <= TARGET.slackP99Ms),
+    ),
+    row(
+      section,
+      'every alarm durably stored (raw_alarms rows as the last ack came)',
+      bot.stored,
+      'rows',
+      `= ${N}`,
+      verdict(bot.stored === N),
+    ),
+    row(section, 'open incidents after the storm', bot.incidents, 'incidents'),
+    row(section, 'Slack writes during the load (before card jobs)', bot.writesBefore, 'calls'),
+    row(section, `Slack writes after +10m (${bot.byMethod})`, bot.writes, 'calls'),
+    row(section, 'card jobs run time (advance 10m + settle)', round(bot.settleMs), 'ms'),
+    row(
+      section,
+      'Slack Web API writes per 1,000 alarms',
+      round(webApiPer1000, 2),
+      'calls',
+      `≤ ${TARGET.webApiPer1000}`,
+      verdict(webApiPer1000 <= TARGET.webApiPer1000),
+    ),
+    row(
+      section,
+      'opsbot process peak RSS (boot → load → card jobs)',
+      peakRssMb,
+      'MB',
+      `≤ ${TARGET.peakRssMb}`,
+      verdict(peakRssMb <= TARGET.peakRssMb),
+    ),
+  ];
+}
+
+/** The same load against a Bolt app that does nothing: Bolt's HTTPReceiver, one empty listener. */
+async function noopBolt(client: LoadClient, runTag: string): Promise<{ m: Measured; received: number }> {
+  const receiver = new HTTPReceiver({
+    signingSecret: SIGNING_SECRET,
+    processBeforeResponse: false,
+    logLevel: LogLevel.ERROR,
+  });
+  // Bolt refuses `token` together with `authorize`; a fixed authorize means no auth.test call.
+  const app = new App({
+    receiver,
+    authorize: async () => ({
+      botToken: 'xoxb-noop-bench-token',
+      botId: 'B0NOOPBOT1',
+      botUserId: 'U0NOOPBOT1',
+    }),
+    tokenVerificationEnabled: false,
+    logLevel: LogLevel.ERROR,
+  });
+  let received = 0;
+  app.event('message', async () => {
+    received++;
+  });
+  const server = await receiver.start({ port: 0, host: '127.0.0.1' });
+  try {
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+    const baseMs = Date.now();
+    // A real Bolt app checks signatures against the wall clock.
+    const common = {
+      url: `http://127.0.0.1:${port}/slack/events`,
+      kind: 'slack-event',
+      concurrency: CONCURRENCY,
+      baseMs,
+      slackSigning: { secret: SIGNING_SECRET, timestampSec: 'now' },
+      okStatuses: [200],
+    } as const;
+    await measure(client, { ...common, count: WARMUP, firstIndex: 0, runTag: `WB${runTag}`, warmup: true });
+    received = 0;
+    const m = await measure(client, { ...common, count: N, firstIndex: 0, runTag: `B${runTag}` });
+    return { m, received };
+  } finally {
+    await receiver.stop();
+  }
+}
+
+// ---------------------------------------------------------------- 2. Webhook door
+
+async function webhookDoor(client: LoadClient): Promise<Row[]> {
+  const section = `2 webhook door (N=${N}, 1 alert/request, ${CONCURRENCY} in flight)`;
+  const { result: bot, peakRssMb } = await peakRssDuring(async () => {
+    const driver = await SandboxDriver.start({ mode: 'http' });
+    try {
+      const common = {
+        kind: 'am-webhook',
+        concurrency: CONCURRENCY,
+        baseMs: driver.clock.now(),
+        runTag: 'AM',
+        okStatuses: [202],
+      } as const;
+      // Warm-up on the other tenant (its own cluster): stores alarms, but not on the measured tenant.
+      await measure(client, {
+        ...common,
+        url: `${driver.baseUrl}/webhooks/alertmanager/helix-ai`,
+        bearerToken: WEBHOOK_TOKENS['helix-ai'],
+        count: WARMUP,
+        firstIndex: 0,
+        cluster: 'lon-obj-01',
+      });
+      const rawBefore = driver.bot.alarms.rawCount();
+      const m = await measure(client, {
+        ...common,
+        url: `${driver.baseUrl}/webhooks/alertmanager/nimbus`,
+        bearerToken: WEBHOOK_TOKENS.nimbus,
+        count: N,
+        firstIndex: 0,
+      });
+      const rawAfter = driver.bot.alarms.rawCount();
+      return { m, rawBefore, rawAfter };
+    } finally {
+      await driver.stop();
+    }
+  });
+  const grew = bot.rawAfter - bot.rawBefore;
+  const rows: Row[] = [
+    ...loadRows(section, 'opsbot', bot.m, 'alerts'),
+    row(
+      section,
+      `raw_alarms growth, counted as the last 202 came (${bot.rawBefore} → ${bot.rawAfter})`,
+      grew,
+      'rows',
+      `= ${N}`,
+      verdict(grew === N),
+    ),
+    row(section, 'opsbot process peak RSS (boot → load)', peakRssMb, 'MB'),
+  ];
+
+  if (!alertmanagerInstalled()) {
+    rows.push(
+      row(
+        section,
+        'Alertmanager reference',
+        'not installed (apt-get install prometheus-alertmanager)',
+        '',
+        `ratio ≥ ${TARGET.webhookRatio}`,
+        'n/a',
+      ),
+    );
+    return rows;
+  }
+  const am = await AlertmanagerProcess.start();
+  try {
+    const common = {
+      url: `${am.baseUrl}/api/v2/alerts`,
+      kind: 'am-api',
+      concurrency: CONCURRENCY,
+      // Alertmanager lives on the wall clock: alerts starting now, ending in an hour.
+      baseMs: Date.now(),
+      runTag: 'AMAPI',
+      okStatuses: [200],
+    } as const;
+    const amCpu = () => am.cpuMicros();
+    await measure(client, { ...common, count: WARMUP, firstIndex: 0, cluster: 'lon-obj-01' }, amCpu);
+    const m = await measure(client, { ...common, count: N, firstIndex: 0 }, amCpu);
+    const held = await am.alertCount();
+    const ratio = bot.m.perSecond / m.perSecond;
+    rows.push(
+      ...loadRows(section, `Alertmanager ${alertmanagerVersion()} (POST /api/v2/alerts)`, m, 'alerts'),
+      row(section, 'Alertmanager: alerts it holds afterwards (incl. warm-up)', held, 'alerts'),
+      row(
+        section,
+        'throughput ratio opsbot / Alertmanager',
+        round(ratio, 2),
+        'x',
+        `≥ ${TARGET.webhookRatio}`,
+        verdict(ratio >= TARGET.webhookRatio),
+      ),
+    );
+  } finally {
+    await am.stop();
+  }
+  return rows;
+}
+
+export const alarmStorm: Benchmark = {
+  name: 'alarm-storm',
+  description:
+    `Alarm storm: ${N} alarms at ${CONCURRENCY} in flight over loopback HTTP into the real bot's Slack ` +
+    'and Alertmanager webhook doors, vs a no-op Bolt app and a real Alertmanager; load from a separate process.',
+  async run() {
+    const client = LoadClient.start();
+    try {
+      return [...(await slackDoor(client)), ...(await webhookDoor(client))];
+    } finally {
+      await client.stop();
+    }
+  },
+};
