@@ -204,8 +204,9 @@ export class Opsbot {
       maxOpenMs: 10 * 60_000,
     });
     const pollEveryMs = parseDuration(config.integrations.pollEvery) as number;
-    const refreshCard = (incidentId: number) =>
-      cards.now(incidentId, `link:${incidentId}:${this.clock.now()}`, this.clock.now());
+    // `reason` (the case number or issue key) keeps two refreshes at the same instant apart.
+    const refreshCard = (incidentId: number, reason: string) =>
+      cards.now(incidentId, `link:${reason}`, this.clock.now());
     const integrationLogger = logger.child({ component: 'integrations' });
     this.escalations = new EscalationService({
       trackers: opts.escalationTrackers ?? new Map(),
@@ -238,19 +239,9 @@ export class Opsbot {
       onCaseOpened: (incidentId) => this.escalations.maybeAutoEscalate(incidentId),
     });
     this.incidents.onTimeline((entry) => {
-      // Tenant rules: Sev1/Sev2 get a case; Sev1 is escalated once its case exists (at once without Salesforce).
-      if (entry.kind !== 'opened' && entry.kind !== 'severity') return;
-      const incident = this.incidents.get(entry.incidentId);
-      const tenant = incident && this.tenants.tenant(incident.tenantId);
-      if (!incident || !tenant) return;
-      if (
-        tenant.salesforce?.autoCaseSeverities.includes(incident.severity) &&
-        !this.cases.unavailable(tenant.id)
-      ) {
-        this.cases.request(incident.id, null, incident.openedAt + this.policy.groupWaitMs);
-      } else if (this.cases.unavailable(tenant.id)) {
-        this.escalations.maybeAutoEscalate(incident.id, incident.openedAt + this.policy.groupWaitMs);
-      }
+      // A severity raised after the card is out re-checks the tenant rules (before, the first post does).
+      if (entry.kind === 'severity' && this.incidents.get(entry.incidentId)?.cardTs)
+        this.applyTenantRules(entry.incidentId);
     });
     registerDeadLetterAlerts({
       scheduler: this.scheduler,
@@ -281,6 +272,7 @@ export class Opsbot {
       policy: this.policy,
       clock: this.clock,
       logger,
+      onFirstPost: (incidentId) => this.applyTenantRules(incidentId),
     });
     const actions = new IncidentActions({
       db: this.db,
@@ -369,6 +361,20 @@ export class Opsbot {
       }),
     );
     this.http = new HttpServer(routes, logger.child({ component: 'http' }));
+  }
+
+  /** Tenant rules: Sev1/Sev2 get a case; Sev1 is escalated once its case exists (at once without Salesforce). */
+  private applyTenantRules(incidentId: number): void {
+    const incident = this.incidents.get(incidentId);
+    const tenant = incident && this.tenants.tenant(incident.tenantId);
+    if (!incident || !tenant || incident.status === 'resolved') return;
+    if (!this.cases.unavailable(tenant.id)) {
+      if (tenant.salesforce?.autoCaseSeverities.includes(incident.severity))
+        this.cases.request(incident.id, null);
+      else this.escalations.maybeAutoEscalate(incident.id);
+    } else {
+      this.escalations.maybeAutoEscalate(incident.id);
+    }
   }
 
   slackConnected(): boolean {

@@ -12,7 +12,12 @@ import { loadConfigFile } from '../config/load.js';
 import type { OpsbotConfig } from '../config/schema.js';
 import { parseDuration } from '../domain/clock.js';
 import { FakeClock } from '../domain/fake-clock.js';
+import { JiraEscalationTracker } from '../integrations/jira/index.js';
+import type { CaseTracker, EscalationTracker } from '../integrations/ports.js';
+import { SalesforceCaseTracker } from '../integrations/salesforce/adapter.js';
 import { createLogger } from '../logger.js';
+import { JiraStandIn } from './jira-standin/index.js';
+import { SalesforceStandIn } from './salesforce-standin/index.js';
 import { SlackStandIn, type SlackStandIn as StandIn } from './slack-standin/index.js';
 import type { StandInChannel, StandInUser } from './slack-standin/types.js';
 import {
@@ -39,6 +44,14 @@ export interface DriverOptions {
   channels?: StandInChannel[];
   /** Fixed jitter for deterministic retry timing. */
   random?: () => number;
+  /** Also start Salesforce and Jira stand-ins and connect the bot to them through the real adapters. */
+  integrations?: boolean;
+}
+
+/** The Salesforce and Jira stand-ins of a sandbox run. */
+export interface SandboxIntegrations {
+  salesforce: SalesforceStandIn;
+  jira: JiraStandIn;
 }
 
 /** What the bot answered to one delivery: the HTTP response or the Socket Mode ack. */
@@ -50,6 +63,7 @@ export interface DeliveryResult {
 
 export const SIGNING_SECRET = 'sandbox-signing-secret-0123456789abcdef';
 /** Webhook bearer tokens of the sandbox tenants. */
+export const JIRA_WEBHOOK_SECRET = 'sandbox-jira-webhook-secret-123';
 export const WEBHOOK_TOKENS: Record<string, string> = {
   nimbus: 'sandbox-webhook-token-nimbus',
   'helix-ai': 'sandbox-webhook-token-helix',
@@ -69,6 +83,7 @@ export class SandboxDriver {
     private readonly logger: Logger,
     private readonly random: (() => number) | undefined,
     ownDir: string | undefined,
+    readonly integrations: SandboxIntegrations | undefined,
   ) {
     this.ownDir = ownDir;
     this.bot = this.newBot();
@@ -98,13 +113,25 @@ export class SandboxDriver {
       DATABASE_PATH: opts.dbPath ?? join(ownDir as string, 'opsbot.db'),
       CONFIG_FILE: configFile,
       LOG_LEVEL: 'silent',
+      JIRA_WEBHOOK_SECRET: JIRA_WEBHOOK_SECRET,
       WEBHOOK_TOKENS: Object.entries(WEBHOOK_TOKENS)
         .map(([tenant, token]) => `${tenant}=${token}`)
         .join(','),
     });
     if (!parsed.ok) throw new Error(`sandbox env is invalid: ${parsed.problems.join('; ')}`);
     const logger = opts.logger ?? createLogger({ level: 'silent' });
-    const driver = new SandboxDriver(mode, slack, clock, config, parsed.env, logger, opts.random, ownDir);
+    const integrations = opts.integrations ? await startIntegrations(config, clock) : undefined;
+    const driver = new SandboxDriver(
+      mode,
+      slack,
+      clock,
+      config,
+      parsed.env,
+      logger,
+      opts.random,
+      ownDir,
+      integrations,
+    );
     await driver.startBot();
     return driver;
   }
@@ -197,7 +224,7 @@ export class SandboxDriver {
     attachments?: unknown[];
     blocks?: unknown[];
     threadTs?: string;
-  }): Promise<DeliveryResult & { ts: string }> {
+  }): Promise<DeliveryResult & { ts: string; eventId: string }> {
     // Slack message ts are unique in a channel: the stand-in mints them, like the bot's own posts.
     const ts = this.slack.mintTs();
     const event: Record<string, unknown> = {
@@ -219,6 +246,40 @@ export class SandboxDriver {
     if (input.blocks) event.blocks = input.blocks;
     if (input.threadTs) event.thread_ts = input.threadTs;
     return { ...(await this.event(event)), ts };
+  }
+
+  /** A message shortcut (e.g. "Send to Jira") used on a message of a channel. */
+  async messageShortcut(input: {
+    user: string;
+    channel: string;
+    callbackId: string;
+    /** The message it is used on: a bot message by ts, or a person's message given whole. */
+    messageTs?: string;
+    message?: { ts: string; thread_ts?: string; text: string; user: string };
+  }) {
+    const message = input.message ?? this.slack.messages(input.channel).find((m) => m.ts === input.messageTs);
+    if (!message) throw new Error(`no message ${input.messageTs} in ${input.channel}`);
+    const payload = {
+      type: 'message_action',
+      callback_id: input.callbackId,
+      trigger_id: newId('T', 12),
+      action_ts: slackTs(this.clock.now()),
+      team: { id: SANDBOX_IDS.teamId, domain: SANDBOX_IDS.teamDomain },
+      user: { id: input.user, name: input.user },
+      channel: { id: input.channel, name: input.channel },
+      message: {
+        type: 'message',
+        ts: message.ts,
+        thread_ts: message.thread_ts,
+        text: message.text,
+        user: message.user,
+      },
+      response_url: `${this.slack.apiUrl.replace(/api\/$/, '')}hooks/actions/${SANDBOX_IDS.teamId}/1/x`,
+      token: SANDBOX_IDS.verificationToken,
+      is_enterprise_install: false,
+    };
+    if (this.mode === 'socket') return ackResult(await this.slack.socket.sendInteractive(payload));
+    return this.postSigned(interactivePayloadForm(payload), 'application/x-www-form-urlencoded');
   }
 
   /** Submits a modal the bot opened, as the person would. */
@@ -301,6 +362,8 @@ export class SandboxDriver {
   async stop(): Promise<void> {
     await this.bot.stop();
     await this.slack.stop();
+    await this.integrations?.salesforce.stop();
+    await this.integrations?.jira.stop();
     if (this.ownDir) rmSync(this.ownDir, { recursive: true, force: true });
   }
 
@@ -313,6 +376,7 @@ export class SandboxDriver {
       random: this.random,
       // Reconnect within a few hundred ms instead of 5 s: the sandbox has no network latency.
       socketPingTimeoutMs: 300,
+      ...(this.integrations ? adaptersFor(this.integrations, this.clock) : {}),
     });
   }
 
@@ -368,4 +432,44 @@ export function sandboxChannels(config: OpsbotConfig): StandInChannel[] {
     { id: t.channels.customer, name: `${t.id}-shared`, is_ext_shared: true },
     { id: t.channels.ops, name: `${t.id}-ops`, is_private: true },
   ]);
+}
+
+const SF_CLIENT = { id: 'sandbox-connected-app', secret: 'sandbox-client-secret' };
+const JIRA_USER = { email: 'opsbot@vendor.example', apiToken: 'sandbox-jira-api-token' };
+
+async function startIntegrations(config: OpsbotConfig, clock: FakeClock): Promise<SandboxIntegrations> {
+  const accounts = config.tenants.flatMap((t) => (t.salesforce ? [t.salesforce.accountId] : []));
+  const projects = [...new Set(config.tenants.map((t) => t.jira.projectKey))];
+  const now = () => clock.now();
+  const salesforce = await SalesforceStandIn.start({
+    accounts,
+    now,
+    credentials: { clientId: SF_CLIENT.id, clientSecret: SF_CLIENT.secret },
+  });
+  const jira = await JiraStandIn.start({ projects, now, ...JIRA_USER });
+  return { salesforce, jira };
+}
+
+/** The real adapters, pointed at the stand-ins (every base URL is configurable). */
+function adaptersFor(
+  s: SandboxIntegrations,
+  clock: FakeClock,
+): { caseTracker: CaseTracker; escalationTrackers: Map<string, EscalationTracker> } {
+  const now = () => clock.now();
+  const caseTracker = new SalesforceCaseTracker({
+    auth: { flow: 'client_credentials', clientId: SF_CLIENT.id, clientSecret: SF_CLIENT.secret },
+    loginUrl: s.salesforce.url,
+    apiVersion: '62.0',
+    externalIdField: 'Opsbot_Incident_Id__c',
+    timeoutMs: 5000,
+    now,
+  });
+  const jira = new JiraEscalationTracker({
+    baseUrl: s.jira.url,
+    apiVersion: 3,
+    auth: { kind: 'basic', email: JIRA_USER.email, apiToken: JIRA_USER.apiToken },
+    timeoutMs: 5000,
+    now,
+  });
+  return { caseTracker, escalationTrackers: new Map([['JIRA', jira]]) };
 }

@@ -44,7 +44,7 @@ export class Harness {
     await this.driver.advance(by);
   }
 
-  /** @internal marks a message as expected by a test */
+  /** Marks a message as expected by the test (so finish() does not flag it). */
   claim(message: StoredMessage): void {
     this.claimed.add(`${message.channel}/${message.ts}`);
   }

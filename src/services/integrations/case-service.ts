@@ -52,7 +52,7 @@ export interface CaseServiceDeps {
   /** Called once a case exists (auto-escalation waits for it). */
   onCaseOpened?: (incidentId: number) => void;
   /** The card shows the case link: re-render it. */
-  refreshCard: (incidentId: number) => void;
+  refreshCard: (incidentId: number, reason: string) => void;
 }
 
 export class CaseService {
@@ -176,7 +176,7 @@ export class CaseService {
       },
     );
     incidents.touch(incident.id);
-    this.deps.refreshCard(incident.id);
+    this.deps.refreshCard(incident.id, `${ref.caseNumber}`);
     if (incident.cardTs) {
       this.deps.chat.post(
         {
@@ -249,6 +249,10 @@ export class CaseService {
       }
       links.setValue('salesforce.poll.watermark', String(p.at), clock.now());
       return { changes: changes.length };
+    } catch (error) {
+      // A poll is periodic: a failed one is skipped (the watermark keeps the window), not retried.
+      this.deps.logger.warn({ err: error }, 'Salesforce poll failed; the next poll covers the window');
+      return { failed: error instanceof Error ? error.message : String(error) };
     } finally {
       this.ensurePolling();
     }

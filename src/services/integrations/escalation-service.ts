@@ -48,7 +48,7 @@ export interface EscalationServiceDeps {
   clock: Clock;
   pollEveryMs: number;
   logger: Logger;
-  refreshCard: (incidentId: number) => void;
+  refreshCard: (incidentId: number, reason: string) => void;
 }
 
 export class EscalationService {
@@ -232,7 +232,7 @@ export class EscalationService {
       { key: ref.key },
     );
     incidents.touch(incident.id);
-    this.deps.refreshCard(incident.id);
+    this.deps.refreshCard(incident.id, `${ref.key}`);
     if (incident.cardTs) {
       this.deps.chat.post(
         {
@@ -278,6 +278,13 @@ export class EscalationService {
       }
       this.deps.links.setValue(key, String(p.at), this.deps.clock.now());
       return { changes };
+    } catch (error) {
+      // A poll is periodic: a failed one is skipped (the watermark keeps the window), not retried.
+      this.deps.logger.warn(
+        { err: error, site: p.site },
+        'Jira poll failed; the next poll covers the window',
+      );
+      return { failed: error instanceof Error ? error.message : String(error) };
     } finally {
       this.schedulePoll(p.site, p.at + this.deps.pollEveryMs);
     }

@@ -31,6 +31,8 @@ export interface CardJobDeps {
   policy: TriagePolicy;
   clock: Clock;
   logger: Logger;
+  /** The incident's first card is out (tenant rules open cases and escalations then, with its link). */
+  onFirstPost?: (incidentId: number) => void;
 }
 
 export function registerCardJobs(deps: CardJobDeps): void {
@@ -57,6 +59,7 @@ export function registerCardJobs(deps: CardJobDeps): void {
           false,
         );
         if (incident.status === 'open') cards.scheduleRepeat(incidentId, 1, now + policy.repeatIntervalMs);
+        deps.onFirstPost?.(incidentId);
       } else {
         await deps.slackCall('chat.update', {
           channel: incident.channel,
