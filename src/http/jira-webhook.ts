@@ -47,7 +47,7 @@ export function jiraWebhookRoute(deps: {
       const { event } = parsed;
       const known =
         event.kind === 'status' && event.status
-          ? deps.escalations.statusChanged(event.issueKey, event.status, event.changedBy)
+          ? deps.escalations.statusChanged(event.issueKey, event.status, event.changedBy, true)
           : false;
       sendJson(res, 200, { received: event.kind, issue: event.issueKey, linked: known });
     },

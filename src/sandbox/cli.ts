@@ -54,7 +54,12 @@ async function runOne(file: string, mode: 'http' | 'socket'): Promise<number> {
   const { scenario } = loaded;
   const started = Date.now();
   const clock = new FakeClock(scenario.start);
-  const driver = await SandboxDriver.start({ mode, clock, random: () => 0.5 });
+  const driver = await SandboxDriver.start({
+    mode,
+    clock,
+    random: () => 0.5,
+    integrations: scenario.integrations,
+  });
   const transcript = new Transcript(driver.config, () => clock.now());
   process.stdout.write(
     `\n═══ vaas-opsbot sandbox — "${scenario.name}" (Slack ${mode} mode, fake clock from ${scenario.start})\n` +

@@ -16,10 +16,24 @@ export async function runScenario(
   let seenCalls = 0;
   let lastEvent: { event: Record<string, unknown>; eventId: string; retries: number } | undefined;
 
+  let seenSf = 0;
+  let seenJira = 0;
   const flush = () => {
     const calls = driver.slack.calls.slice(seenCalls);
     seenCalls = driver.slack.calls.length;
     transcript.botCalls(calls.filter((c) => SHOWN.has(c.method)));
+    const sf = driver.integrations?.salesforce.calls ?? [];
+    transcript.remoteCalls(
+      'Salesforce',
+      sf.slice(seenSf).filter((c) => c.method !== 'GET' && !c.path.includes('oauth2')),
+    );
+    seenSf = sf.length;
+    const jira = driver.integrations?.jira.calls ?? [];
+    transcript.remoteCalls(
+      'Jira',
+      jira.slice(seenJira).filter((c) => c.method !== 'GET' && !c.path.includes('/search')),
+    );
+    seenJira = jira.length;
   };
 
   const runStep = async (step: ScenarioStep): Promise<void> => {
@@ -66,6 +80,16 @@ export async function runScenario(
       flush();
       transcript.info(`… ${step.advance} pass`);
       return driver.advance(parseDuration(step.advance) as number);
+    }
+    if ('outage' in step) {
+      const { system, down } = step.outage;
+      const target = driver.integrations?.[system];
+      if (!target) return void failures.push(`outage: the scenario does not run with integrations`);
+      target.setDown(down);
+      transcript.info(
+        `${system === 'salesforce' ? 'Salesforce' : 'Jira'} ${down ? 'goes DOWN (every call answers 503)' : 'is back up'}`,
+      );
+      return;
     }
     if ('restart' in step) {
       const down = step.restart.downFor;
@@ -164,10 +188,21 @@ function check(driver: SandboxDriver, transcript: Transcript, e: Expectation): s
       ? []
       : [`expected ${e.openIncidents} open incident(s)${e.tenant ? ` for ${e.tenant}` : ''}, found ${open}`];
   }
+  if ('cases' in e || 'issues' in e) {
+    const problems: string[] = [];
+    const cases = driver.integrations?.salesforce.cases().length ?? 0;
+    const issues = driver.integrations?.jira.issues().length ?? 0;
+    if (e.cases !== undefined && cases !== e.cases)
+      problems.push(`expected ${e.cases} Salesforce case(s), found ${cases}`);
+    if (e.issues !== undefined && issues !== e.issues)
+      problems.push(`expected ${e.issues} Jira issue(s), found ${issues}`);
+    return problems;
+  }
   if ('storedAlarms' in e) {
     const stored = driver.bot.alarms.rawCount();
     return stored === e.storedAlarms ? [] : [`expected ${e.storedAlarms} stored alarm(s), found ${stored}`];
   }
+  if (!('card' in e)) return [];
   const incident = driver.bot.incidents.get(e.incident);
   const card = incident?.cardTs
     ? driver.slack.messages(incident.channel).find((m) => m.ts === incident.cardTs)

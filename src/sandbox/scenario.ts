@@ -40,6 +40,14 @@ const Step = z.union([
     .strict()
     .describe('The next Slack Web API call(s) of a method fail.'),
   z.object({ advance: duration.describe('The clock moves forward; due jobs run.') }).strict(),
+  z
+    .object({
+      outage: z
+        .object({ system: z.enum(['salesforce', 'jira']), down: z.boolean() })
+        .strict()
+        .describe('Salesforce or Jira goes down (every call 503) or comes back.'),
+    })
+    .strict(),
   z.object({ restart: z.object({ downFor: duration.optional() }).strict() }).strict(),
   z
     .object({
@@ -105,6 +113,10 @@ const Step = z.union([
           .object({ incident: z.int().positive(), card: z.string().describe('A regex the card must match.') })
           .strict(),
         z.object({ storedAlarms: z.int().min(0) }).strict(),
+        z
+          .object({ cases: z.int().min(0).optional(), issues: z.int().min(0).optional() })
+          .strict()
+          .describe('How many Salesforce cases / Jira issues exist in the stand-ins.'),
       ]),
     })
     .strict(),
@@ -116,6 +128,10 @@ export const ScenarioSchema = z
     name: z.string(),
     description: z.string().optional(),
     start: z.iso.datetime().default('2026-11-26T09:00:00Z').describe('Fake clock start (UTC).'),
+    integrations: z
+      .boolean()
+      .default(false)
+      .describe('Also run the Salesforce and Jira stand-ins and connect the bot to them.'),
     steps: z.array(Step).min(1),
   })
   .strict();

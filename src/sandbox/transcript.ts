@@ -61,6 +61,17 @@ export class Transcript {
     }
   }
 
+  /** Writes the bot made to Salesforce or Jira (method, path, answer). */
+  remoteCalls(system: string, calls: Array<{ method: string; path: string; status: number }>): void {
+    for (const call of calls) {
+      const ok = call.status < 300 ? '' : '  ✗';
+      // The stand-ins do not time-stamp calls: these happened during the step above.
+      this.emit(
+        `          ⇢ ${system}: ${call.method} ${decodeURIComponent(call.path).slice(0, 90)} → ${call.status}${ok}`,
+      );
+    }
+  }
+
   private time(at = this.now()): string {
     return new Date(at).toISOString().slice(11, 19);
   }

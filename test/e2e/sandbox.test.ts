@@ -15,7 +15,12 @@ describe.each(scenarios)('sandbox scenario %s', (path) => {
     const loaded = loadScenario(path);
     if (!loaded.ok) throw new Error(loaded.problems.join('\n'));
     const clock = new FakeClock(loaded.scenario.start);
-    const driver = await SandboxDriver.start({ mode, clock, random: () => 0.5 });
+    const driver = await SandboxDriver.start({
+      mode,
+      clock,
+      random: () => 0.5,
+      integrations: loaded.scenario.integrations,
+    });
     const lines: string[] = [];
     try {
       const transcript = new Transcript(

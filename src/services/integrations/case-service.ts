@@ -303,7 +303,9 @@ function describeDiff(
 ): string[] {
   const out: string[] = [];
   if (before?.status !== after.status) out.push(`status ${before?.status ?? '?'} → ${after.status}`);
-  if (before?.owner !== after.ownerName && after.ownerName) out.push(`owner → ${after.ownerName}`);
+  // The first owner we see is the case's creator (the integration user): only later changes matter.
+  if (before?.owner && before.owner !== after.ownerName && after.ownerName)
+    out.push(`owner → ${after.ownerName}`);
   if (before?.priority !== after.priority && before?.priority)
     out.push(`priority ${before.priority} → ${after.priority}`);
   return out;

@@ -144,8 +144,11 @@ export class EscalationService {
       this.schedulePoll(site, this.deps.clock.now() + this.deps.pollEveryMs);
   }
 
-  /** A status change reported by Jira (webhook or poll): tell the thread once per new status. */
-  statusChanged(issueKey: string, status: string, changedBy: string | null): boolean {
+  /**
+   * A status reported by Jira: tell the thread once per new status. `transition` is true when Jira
+   * reported a change (webhook changelog); a poll's first sighting of an issue only records it.
+   */
+  statusChanged(issueKey: string, status: string, changedBy: string | null, transition = false): boolean {
     const { links, incidents, clock } = this.deps;
     const link = links.byRef('jira', issueKey);
     if (!link) return false;
@@ -155,7 +158,8 @@ export class EscalationService {
       { status, owner: link.owner, priority: link.priority },
       clock.now(),
     );
-    if (before?.status === status) return true;
+    // The first status we see is where the issue started, not a change worth a message.
+    if (before?.status === status || (before?.status == null && !transition)) return true;
     const incident = incidents.get(link.incidentId);
     if (!incident) return true;
     const text = `${issueKey} is now *${status}*${changedBy ? ` (by ${changedBy})` : ''}`;
