@@ -404,6 +404,7 @@ export class Opsbot {
     clearInterval(this.staffTimer);
     if (this.socket) await this.socket.stop().catch(() => {});
     await this.http.close();
+    this.gate.flush();
     await this.scheduler.stop();
     this.db.close();
     this.opts.logger.info('stopped');

@@ -6,7 +6,7 @@ import { readStartup } from './startup.js';
 const EXIT_CONFIG = 2;
 
 async function main(): Promise<void> {
-  const startup = readStartup(process.env);
+  const startup = await readStartup(process.env);
   if (!startup.ok) {
     process.stderr.write('vaas-opsbot cannot start; fix these and try again:\n');
     for (const problem of startup.problems) process.stderr.write(`  - ${problem}\n`);

@@ -19,13 +19,13 @@ export type Startup =
  * Reads env and the config file and reports every problem of both at once
  * (an operator fixing a deployment should not discover them one restart at a time).
  */
-export function readStartup(processEnv: Record<string, string | undefined>): Startup {
+export async function readStartup(processEnv: Record<string, string | undefined>): Promise<Startup> {
   const env = parseEnv(processEnv);
   const configPath = env.ok ? env.env.CONFIG_FILE : (processEnv.CONFIG_FILE ?? './config/opsbot.yaml');
   const config = loadConfigFile(configPath);
   const problems = [...(env.ok ? [] : env.problems), ...(config.ok ? [] : config.problems)];
   if (!env.ok || !config.ok) return { ok: false, problems };
-  const integrations = integrationsFromEnv(processEnv, config.config, systemClock);
+  const integrations = await integrationsFromEnv(processEnv, config.config, systemClock);
   if (!integrations.ok) return { ok: false, problems: integrations.problems };
   const unknownTokens = Object.keys(env.env.WEBHOOK_TOKENS).filter(
     (id) => !config.config.tenants.some((t) => t.id === id),

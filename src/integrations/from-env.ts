@@ -1,36 +1,43 @@
 // Builds the Salesforce and Jira adapters from the environment (main.ts), one readable problem
-// per bad variable. A system whose base variable is unset is simply off.
+// per bad variable. A system whose base variable is unset is simply off, and its client library
+// is never loaded (jira.js and jsforce together weigh ~100 MB of memory).
 import type { Logger } from 'pino';
 import type { OpsbotConfig } from '../config/schema.js';
 import type { Clock } from '../domain/clock.js';
-import { JiraEscalationTracker, jiraSettingsFromEnv } from './jira/index.js';
+import { jiraSettingsFromEnv } from './jira/settings.js';
 import type { CaseTracker, EscalationTracker } from './ports.js';
-import { SalesforceCaseTracker, salesforceSettingsFromEnv } from './salesforce/adapter.js';
+import { salesforceSettingsFromEnv } from './salesforce/settings.js';
 
 export type Integrations =
   | { ok: true; caseTracker: CaseTracker | undefined; escalationTrackers: Map<string, EscalationTracker> }
   | { ok: false; problems: string[] };
 
-export function integrationsFromEnv(
+export async function integrationsFromEnv(
   env: Record<string, string | undefined>,
   config: OpsbotConfig,
   clock: Clock,
   logger?: Logger,
-): Integrations {
+): Promise<Integrations> {
   const problems: string[] = [];
   const now = () => clock.now();
   const sf = salesforceSettingsFromEnv(env, { now });
-  let caseTracker: CaseTracker | undefined;
+  const jiraSites = [...new Set(config.tenants.map((t) => t.jira.site))].map(
+    (site) => [site, jiraSettingsFromEnv(env, site, now)] as const,
+  );
   if (!sf.ok) problems.push(...sf.problems);
-  else if (sf.settings) caseTracker = new SalesforceCaseTracker(sf.settings, { logger });
-
-  const escalationTrackers = new Map<string, EscalationTracker>();
-  const sites = new Set(config.tenants.map((t) => t.jira.site));
-  for (const site of sites) {
-    const jira = jiraSettingsFromEnv(env, site, now);
-    if (!jira.ok) problems.push(...jira.problems);
-    else if (jira.settings) escalationTrackers.set(site, new JiraEscalationTracker(jira.settings));
-  }
+  for (const [, jira] of jiraSites) if (!jira.ok) problems.push(...jira.problems);
   if (problems.length > 0) return { ok: false, problems };
+
+  let caseTracker: CaseTracker | undefined;
+  if (sf.ok && sf.settings) {
+    const { SalesforceCaseTracker } = await import('./salesforce/adapter.js');
+    caseTracker = new SalesforceCaseTracker(sf.settings, { logger });
+  }
+  const escalationTrackers = new Map<string, EscalationTracker>();
+  for (const [site, jira] of jiraSites) {
+    if (!jira.ok || !jira.settings) continue;
+    const { JiraEscalationTracker } = await import('./jira/adapter.js');
+    escalationTrackers.set(site, new JiraEscalationTracker(jira.settings));
+  }
   return { ok: true, caseTracker, escalationTrackers };
 }

@@ -12,12 +12,10 @@ import { loadConfigFile } from '../config/load.js';
 import type { OpsbotConfig } from '../config/schema.js';
 import { parseDuration } from '../domain/clock.js';
 import { FakeClock } from '../domain/fake-clock.js';
-import { JiraEscalationTracker } from '../integrations/jira/index.js';
 import type { CaseTracker, EscalationTracker } from '../integrations/ports.js';
-import { SalesforceCaseTracker } from '../integrations/salesforce/adapter.js';
 import { createLogger } from '../logger.js';
-import { JiraStandIn } from './jira-standin/index.js';
-import { SalesforceStandIn } from './salesforce-standin/index.js';
+import type { JiraStandIn } from './jira-standin/index.js';
+import type { SalesforceStandIn } from './salesforce-standin/index.js';
 import { SlackStandIn, type SlackStandIn as StandIn } from './slack-standin/index.js';
 import type { StandInChannel, StandInUser } from './slack-standin/types.js';
 import {
@@ -52,6 +50,9 @@ export interface DriverOptions {
 export interface SandboxIntegrations {
   salesforce: SalesforceStandIn;
   jira: JiraStandIn;
+  /** The real adapters pointed at the stand-ins (loaded only when integrations are on). */
+  caseTracker: CaseTracker;
+  escalationTrackers: Map<string, EscalationTracker>;
 }
 
 /** What the bot answered to one delivery: the HTTP response or the Socket Mode ack. */
@@ -376,7 +377,12 @@ export class SandboxDriver {
       random: this.random,
       // Reconnect within a few hundred ms instead of 5 s: the sandbox has no network latency.
       socketPingTimeoutMs: 300,
-      ...(this.integrations ? adaptersFor(this.integrations, this.clock) : {}),
+      ...(this.integrations
+        ? {
+            caseTracker: this.integrations.caseTracker,
+            escalationTrackers: this.integrations.escalationTrackers,
+          }
+        : {}),
     });
   }
 
@@ -438,6 +444,14 @@ const SF_CLIENT = { id: 'sandbox-connected-app', secret: 'sandbox-client-secret'
 const JIRA_USER = { email: 'opsbot@vendor.example', apiToken: 'sandbox-jira-api-token' };
 
 async function startIntegrations(config: OpsbotConfig, clock: FakeClock): Promise<SandboxIntegrations> {
+  // Loaded on demand: the client libraries are heavy and most runs do not need them.
+  const [{ SalesforceStandIn }, { JiraStandIn }, { SalesforceCaseTracker }, { JiraEscalationTracker }] =
+    await Promise.all([
+      import('./salesforce-standin/index.js'),
+      import('./jira-standin/index.js'),
+      import('../integrations/salesforce/adapter.js'),
+      import('../integrations/jira/adapter.js'),
+    ]);
   const accounts = config.tenants.flatMap((t) => (t.salesforce ? [t.salesforce.accountId] : []));
   const projects = [...new Set(config.tenants.map((t) => t.jira.projectKey))];
   const now = () => clock.now();
@@ -447,29 +461,21 @@ async function startIntegrations(config: OpsbotConfig, clock: FakeClock): Promis
     credentials: { clientId: SF_CLIENT.id, clientSecret: SF_CLIENT.secret },
   });
   const jira = await JiraStandIn.start({ projects, now, ...JIRA_USER });
-  return { salesforce, jira };
-}
-
-/** The real adapters, pointed at the stand-ins (every base URL is configurable). */
-function adaptersFor(
-  s: SandboxIntegrations,
-  clock: FakeClock,
-): { caseTracker: CaseTracker; escalationTrackers: Map<string, EscalationTracker> } {
-  const now = () => clock.now();
+  // The real adapters, pointed at the stand-ins (every base URL is configurable).
   const caseTracker = new SalesforceCaseTracker({
     auth: { flow: 'client_credentials', clientId: SF_CLIENT.id, clientSecret: SF_CLIENT.secret },
-    loginUrl: s.salesforce.url,
+    loginUrl: salesforce.url,
     apiVersion: '62.0',
     externalIdField: 'Opsbot_Incident_Id__c',
     timeoutMs: 5000,
     now,
   });
-  const jira = new JiraEscalationTracker({
-    baseUrl: s.jira.url,
+  const tracker = new JiraEscalationTracker({
+    baseUrl: jira.url,
     apiVersion: 3,
     auth: { kind: 'basic', email: JIRA_USER.email, apiToken: JIRA_USER.apiToken },
     timeoutMs: 5000,
     now,
   });
-  return { caseTracker, escalationTrackers: new Map([['JIRA', jira]]) };
+  return { salesforce, jira, caseTracker, escalationTrackers: new Map([['JIRA', tracker]]) };
 }

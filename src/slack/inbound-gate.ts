@@ -23,8 +23,16 @@ export function identifyDelivery(body: Record<string, unknown>, fallback: string
  * The single door both receivers (HTTP and Socket Mode) pass through:
  * persist first, skip re-deliveries, mark done after the listeners ran, replay the unfinished.
  */
+// Marking deliveries processed is batched: one commit per burst instead of one per event. If the
+// process dies before a batch is written, those deliveries are replayed at start, which is
+// harmless: every effect of an event is idempotent (alarm dedupe keys, job keys).
+const FINISH_BATCH_MS = 25;
+
 export class InboundGate {
   private readonly active = new Set<string>();
+  /** Processed, not yet marked in the store: still counts as seen for re-deliveries. */
+  private finished = new Set<string>();
+  private flushTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly store: InboundStore,
@@ -45,7 +53,7 @@ export class InboundGate {
       this.active.add(delivery.key);
       return delivery;
     }
-    if (outcome === 'unfinished' && !this.active.has(delivery.key)) {
+    if (outcome === 'unfinished' && !this.active.has(delivery.key) && !this.finished.has(delivery.key)) {
       // Stored by a process that died before finishing it: this retry is our chance to finish.
       this.active.add(delivery.key);
       return delivery;
@@ -56,7 +64,23 @@ export class InboundGate {
 
   finish(delivery: Delivery): void {
     this.active.delete(delivery.key);
-    this.store.markProcessed(delivery.key, this.clock.now());
+    this.finished.add(delivery.key);
+    this.flushTimer ??= setTimeout(() => this.flush(), FINISH_BATCH_MS);
+  }
+
+  /** Writes the pending "processed" marks now (also called at shutdown). */
+  flush(): void {
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    if (this.finished.size === 0) return;
+    const keys = [...this.finished];
+    try {
+      this.store.markProcessedMany(keys, this.clock.now());
+      this.finished = new Set();
+    } catch (error) {
+      // Kept in memory: still de-duplicated here; a restart would replay them (harmless, idempotent).
+      this.logger.error({ err: error, count: keys.length }, 'could not mark Slack deliveries processed');
+    }
   }
 
   /** Leaves a delivery unfinished (processing threw) so a retry or restart can pick it up. */
@@ -71,7 +95,7 @@ export class InboundGate {
   async replayUnfinished(app: App, maxAgeMs: number): Promise<number> {
     const pending = this.store
       .unfinishedSince(this.clock.now() - maxAgeMs)
-      .filter((d) => d.kind === 'event_callback' && !this.active.has(d.key));
+      .filter((d) => d.kind === 'event_callback' && !this.active.has(d.key) && !this.finished.has(d.key));
     for (const item of pending) {
       this.active.add(item.key);
       try {

@@ -24,7 +24,7 @@ export class InboundStore {
   private readonly unprocessed;
   private readonly count;
 
-  constructor(db: Db) {
+  constructor(private readonly db: Db) {
     this.insert = db.prepare(
       `INSERT INTO slack_inbound (delivery_key, kind, transport, received_at, body)
        VALUES (?, ?, ?, ?, ?) ON CONFLICT (delivery_key) DO NOTHING`,
@@ -61,6 +61,13 @@ export class InboundStore {
 
   markProcessed(key: string, now: number): void {
     this.markDone.run(now, key);
+  }
+
+  /** Marks many deliveries processed in one transaction (one commit instead of one per event). */
+  markProcessedMany(keys: string[], now: number): void {
+    this.db.transaction(() => {
+      for (const key of keys) this.markDone.run(now, key);
+    })();
   }
 
   /** Deliveries acknowledged but never processed, oldest first. */

@@ -221,6 +221,10 @@ export class IncidentStore {
          WHERE i.tenant_id = ? AND i.status != 'resolved' AND m.can_inhibit = 1 AND m.status = 'firing'
            AND m.suppressed_by IS NULL`,
       ),
+      openMemberIncident: db.prepare(
+        `SELECT m.incident_id AS id FROM incident_alarms m JOIN incidents i ON i.id = m.incident_id
+         WHERE i.tenant_id = ? AND m.fingerprint = ? AND i.status != 'resolved' ORDER BY m.incident_id DESC LIMIT 1`,
+      ),
       openMemberByFingerprint: db.prepare(
         `SELECT m.* FROM incident_alarms m JOIN incidents i ON i.id = m.incident_id
          WHERE i.tenant_id = ? AND m.fingerprint = ? AND i.status != 'resolved' ORDER BY i.id DESC LIMIT 1`,
@@ -287,6 +291,11 @@ export class IncidentStore {
 
   members(incidentId: number): IncidentMember[] {
     return this.s.members.all(incidentId).map(toMember);
+  }
+
+  /** Just the incident of the open member with this fingerprint (the hot path needs no more). */
+  openMemberIncidentId(tenantId: string, fingerprint: string): number | undefined {
+    return (this.s.openMemberIncident.get(tenantId, fingerprint) as { id: number } | undefined)?.id;
   }
 
   /** The member alarm with this fingerprint in an open incident of the tenant, if any. */

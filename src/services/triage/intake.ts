@@ -130,8 +130,8 @@ export class AlarmIntake {
 
     let opened = false;
     if (!incident) {
-      const existing = incidents.openMember(tenantId, alarm.fingerprint);
-      incident = existing ? incidents.get(existing.incidentId) : incidents.findOpenByGroup(tenantId, key);
+      const existing = incidents.openMemberIncidentId(tenantId, alarm.fingerprint);
+      incident = existing !== undefined ? incidents.get(existing) : incidents.findOpenByGroup(tenantId, key);
     }
     if (!incident) {
       incident = incidents.create({
