@@ -43,6 +43,7 @@ import { SlackSocketReceiver } from './slack/receivers/socket-receiver.js';
 import { SlackSurface } from './slack/surface.js';
 import { AlarmStore } from './store/alarm-store.js';
 import { type Db, openDatabase } from './store/db.js';
+import { GroupCommit } from './store/group-commit.js';
 import { InboundStore } from './store/inbound-store.js';
 import { IncidentStore } from './store/incident-store.js';
 import { JobStore } from './store/job-store.js';
@@ -125,10 +126,13 @@ export class Opsbot {
     this.slackCall = slackCaller(this.webClient);
     this.outbox = SlackOutbox.register(this.scheduler, this.slackCall);
 
+    // Writes that must be durable before an acknowledgement share commits (see GroupCommit).
+    const commits = new GroupCommit(this.db);
     this.gate = new InboundGate(
       new InboundStore(this.db),
       this.clock,
       logger.child({ component: 'inbound' }),
+      commits,
     );
     const routes: Route[] = [];
     let receiver: SlackHttpReceiver | SlackSocketReceiver;
@@ -195,6 +199,7 @@ export class Opsbot {
       policy: this.policy,
       clock: this.clock,
       logger: logger.child({ component: 'triage' }),
+      commits,
     });
     // Salesforce and Jira: durable jobs behind a circuit breaker per target.
     const links = new LinkStore(this.db);
@@ -374,6 +379,21 @@ export class Opsbot {
       else this.escalations.maybeAutoEscalate(incident.id);
     } else {
       this.escalations.maybeAutoEscalate(incident.id);
+    }
+  }
+
+  /** Test/sandbox helper: nothing is being processed and no job is due now. */
+  async whenIdle(timeoutMs = 5000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      await this.scheduler.whenIdle(timeoutMs);
+      if (this.gate.inFlight === 0) {
+        await new Promise((resolve) => setImmediate(resolve));
+        if (this.gate.inFlight === 0 && this.scheduler.isIdleNow()) return;
+      } else {
+        await new Promise((resolve) => setTimeout(resolve, 2));
+      }
+      if (Date.now() > deadline) throw new Error('the bot did not become idle in time');
     }
   }
 

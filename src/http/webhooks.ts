@@ -112,18 +112,17 @@ async function handle(
   const parsed = parse(body, tenant);
   if (!parsed.ok) return sendJson(res, 400, { error: parsed.reason });
 
-  const outcomes = deps.db.transaction(() =>
-    parsed.items.map((item) =>
-      deps.intake.ingest({
-        tenant,
-        source,
-        dedupeKey: item.dedupeKey,
-        origin: requestId,
-        raw: item.raw,
-        parsed: item.parsed,
-      }),
-    ),
-  )();
+  // 202 only once every alarm of the request is committed (with others of this tick: group commit).
+  const outcomes = await deps.intake.ingestDurably(
+    parsed.items.map((item) => ({
+      tenant,
+      source,
+      dedupeKey: item.dedupeKey,
+      origin: requestId,
+      raw: item.raw,
+      parsed: item.parsed,
+    })),
+  );
   sendJson(res, 202, summarize(outcomes));
 }
 

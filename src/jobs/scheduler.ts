@@ -130,6 +130,15 @@ export class Scheduler {
     }
   }
 
+  /** Nothing running, no tick queued and nothing due at the current instant. */
+  isIdleNow(): boolean {
+    return (
+      this.inFlight.size === 0 &&
+      !this.tickQueued &&
+      this.opts.store.dueJobs(this.opts.clock.now(), 1).length === 0
+    );
+  }
+
   private wake(): void {
     if (!this.running || this.tickQueued) return;
     this.tickQueued = true;

@@ -349,7 +349,7 @@ export class SandboxDriver {
 
   /** Waits until the bot has no due work left (outbox drained up to "now"). */
   async settle(): Promise<void> {
-    await this.bot.scheduler.whenIdle();
+    await this.bot.whenIdle();
   }
 
   /** Stops the bot (as SIGTERM would) and starts a new process-equivalent on the same database. */

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { App } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { Clock } from '../domain/clock.js';
+import type { GroupCommit } from '../store/group-commit.js';
 import type { InboundStore, InboundTransport } from '../store/inbound-store.js';
 
 export interface Delivery {
@@ -38,7 +39,19 @@ export class InboundGate {
     private readonly store: InboundStore,
     private readonly clock: Clock,
     private readonly logger: Logger,
+    private readonly commits?: GroupCommit,
   ) {}
+
+  /** `admit`, committed together with the other deliveries of this tick (group commit). */
+  admitDurably(
+    body: Record<string, unknown>,
+    raw: string,
+    transport: InboundTransport,
+    retryNum?: number,
+  ): Promise<Delivery | undefined> {
+    if (!this.commits) return Promise.resolve(this.admit(body, raw, transport, retryNum));
+    return this.commits.run(() => this.admit(body, raw, transport, retryNum));
+  }
 
   /** Returns the delivery to process, or undefined when it is a re-delivery to acknowledge and skip. */
   admit(
@@ -66,6 +79,11 @@ export class InboundGate {
     this.active.delete(delivery.key);
     this.finished.add(delivery.key);
     this.flushTimer ??= setTimeout(() => this.flush(), FINISH_BATCH_MS);
+  }
+
+  /** Deliveries admitted whose listeners have not finished yet. */
+  get inFlight(): number {
+    return this.active.size;
   }
 
   /** Writes the pending "processed" marks now (also called at shutdown). */

@@ -14,6 +14,7 @@ import type { AlarmSource, NormalizedAlarm, ParsedAlarm, Severity } from '../../
 import type { Clock } from '../../domain/clock.js';
 import type { AlarmStore } from '../../store/alarm-store.js';
 import type { Db } from '../../store/db.js';
+import type { GroupCommit } from '../../store/group-commit.js';
 import type { Incident, IncidentStore } from '../../store/incident-store.js';
 import type { SilenceStore } from '../../store/silence-store.js';
 import type { CardScheduler } from './card-scheduler.js';
@@ -49,12 +50,24 @@ export class AlarmIntake {
       policy: TriagePolicy;
       clock: Clock;
       logger: Logger;
+      commits?: GroupCommit;
     },
   ) {}
 
   /** Records one alarm; returns what happened to it. Atomic. */
   ingest(input: AlarmInput): IngestOutcome {
     return this.deps.db.transaction(() => this.ingestInTransaction(input))();
+  }
+
+  /**
+   * Records alarms atomically (all or none), committed together with other writes of this tick;
+   * resolves once they are on disk — acknowledge after this.
+   */
+  ingestDurably(inputs: AlarmInput[]): Promise<IngestOutcome[]> {
+    const write = () => inputs.map((input) => this.ingestInTransaction(input));
+    return this.deps.commits
+      ? this.deps.commits.run(write)
+      : Promise.resolve(this.deps.db.transaction(write)());
   }
 
   private ingestInTransaction(input: AlarmInput): IngestOutcome {

@@ -49,7 +49,7 @@ export class SlackAlarmDoor {
     },
   ) {}
 
-  handle(message: SlackMessage): SlackAlarmOutcome {
+  async handle(message: SlackMessage): Promise<SlackAlarmOutcome> {
     const place = this.deps.tenants.channel(message.channel);
     if (!place || place.role !== 'alarms') return { result: 'ignored', why: 'not an alarm channel' };
     if (message.subtype && IGNORED_SUBTYPES.has(message.subtype))
@@ -67,14 +67,17 @@ export class SlackAlarmDoor {
       return { result: 'ignored', why: 'reply in a thread that is not an incident card' };
     }
 
-    return this.deps.intake.ingest({
-      tenant: place.tenant,
-      source: 'slack',
-      dedupeKey: `slack:${message.channel}:${message.ts}`,
-      origin: `${message.channel}/${message.ts}`,
-      raw: message,
-      parsed: parseSlackMessage(message, this.deps.clock.now()),
-      channel: message.channel,
-    });
+    const [outcome] = await this.deps.intake.ingestDurably([
+      {
+        tenant: place.tenant,
+        source: 'slack',
+        dedupeKey: `slack:${message.channel}:${message.ts}`,
+        origin: `${message.channel}/${message.ts}`,
+        raw: message,
+        parsed: parseSlackMessage(message, this.deps.clock.now()),
+        channel: message.channel,
+      },
+    ]);
+    return outcome as IngestOutcome;
   }
 }

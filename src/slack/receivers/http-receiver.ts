@@ -87,7 +87,7 @@ export class SlackHttpReceiver implements Receiver {
     if (body.type === 'url_verification') return http.buildUrlVerificationResponse(res, body);
 
     const retryNum = http.extractRetryNumFromHTTPRequest(req);
-    const delivery = gate.admit(body, rawBody, 'http', retryNum);
+    const delivery = await gate.admitDurably(body, rawBody, 'http', retryNum);
     if (!delivery) {
       // Re-delivery of something we already hold: acknowledge it and do nothing else.
       res.setHeader('X-Slack-No-Retry', '1');

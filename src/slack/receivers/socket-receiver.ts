@@ -75,7 +75,7 @@ export class SlackSocketReceiver implements Receiver {
 
   private async onEnvelope(args: SocketEnvelopeArgs): Promise<void> {
     const { logger, gate } = this.opts;
-    const delivery = gate.admit(args.body, args.envelope_id, 'socket', args.retry_num);
+    const delivery = await gate.admitDurably(args.body, args.envelope_id, 'socket', args.retry_num);
     if (!delivery) {
       await args.ack().catch((error) => logger.warn({ err: error }, 'could not ack a duplicate envelope'));
       return;
