@@ -67,9 +67,10 @@ export interface NewJob {
 // A job is eligible only when no earlier job of its lane is running, due, or backing off after
 // a failure, so a lane drains strictly in order even while its head waits out a 429. An earlier
 // job merely scheduled for later (a reminder, a coalesced card update) does not hold the lane.
+// (`status IN (…)` first so SQLite can walk the (lane, status, id) index instead of every done job.)
 const LANE_IS_FREE = `(j.lane IS NULL OR NOT EXISTS (
-  SELECT 1 FROM jobs e WHERE e.lane = j.lane AND e.id < j.id AND (e.status = 'running'
-    OR (e.status = 'pending' AND (e.last_error IS NOT NULL OR e.run_at <= @now)))))`;
+  SELECT 1 FROM jobs e WHERE e.lane = j.lane AND e.status IN ('pending', 'running') AND e.id < j.id
+    AND (e.status = 'running' OR e.last_error IS NOT NULL OR e.run_at <= @now)))`;
 
 export class JobStore {
   private readonly insert;
