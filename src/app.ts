@@ -15,6 +15,7 @@ import { Scheduler } from './jobs/scheduler.js';
 import { slackLoggerFrom } from './logger.js';
 import { CaseService } from './services/integrations/case-service.js';
 import { registerDeadLetterAlerts } from './services/integrations/dead-letters.js';
+import type { IntegrationDeps } from './services/integrations/deps.js';
 import { EscalationService } from './services/integrations/escalation-service.js';
 import { StaffDirectory } from './services/staff-directory.js';
 import { TenantDirectory } from './services/tenant-directory.js';
@@ -212,9 +213,7 @@ export class Opsbot {
     // `reason` (the case number or issue key) keeps two refreshes at the same instant apart.
     const refreshCard = (incidentId: number, reason: string) =>
       cards.now(incidentId, `link:${reason}`, this.clock.now());
-    const integrationLogger = logger.child({ component: 'integrations' });
-    this.escalations = new EscalationService({
-      trackers: opts.escalationTrackers ?? new Map(),
+    const shared: IntegrationDeps = {
       scheduler: this.scheduler,
       incidents: this.incidents,
       links,
@@ -224,23 +223,14 @@ export class Opsbot {
       slackCall: this.slackCall,
       clock: this.clock,
       pollEveryMs,
-      logger: integrationLogger,
+      logger: logger.child({ component: 'integrations' }),
       refreshCard,
-    });
+    };
+    this.escalations = new EscalationService({ ...shared, trackers: opts.escalationTrackers ?? new Map() });
     this.cases = new CaseService({
+      ...shared,
       tracker: opts.caseTracker,
-      scheduler: this.scheduler,
       jobs: this.jobs,
-      incidents: this.incidents,
-      links,
-      tenants: this.tenants,
-      breaker,
-      chat: this.outbox,
-      slackCall: this.slackCall,
-      clock: this.clock,
-      pollEveryMs,
-      logger: integrationLogger,
-      refreshCard,
       onCaseOpened: (incidentId) => this.escalations.maybeAutoEscalate(incidentId),
     });
     this.incidents.onTimeline((entry) => {

@@ -101,6 +101,17 @@ export class InboundGate {
     }
   }
 
+  /** Runs the listeners of an admitted delivery; finished on success, left unfinished if they throw. */
+  async process(delivery: Delivery, work: () => Promise<void>): Promise<void> {
+    try {
+      await work();
+      this.finish(delivery);
+    } catch (error) {
+      this.abandon(delivery);
+      throw error;
+    }
+  }
+
   /** Leaves a delivery unfinished (processing threw) so a retry or restart can pick it up. */
   abandon(delivery: Delivery): void {
     this.active.delete(delivery.key);

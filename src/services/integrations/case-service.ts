@@ -14,6 +14,7 @@ import type { IncidentStore, TimelineEntry } from '../../store/incident-store.js
 import type { JobStore } from '../../store/job-store.js';
 import type { LinkStore } from '../../store/link-store.js';
 import type { TenantDirectory } from '../tenant-directory.js';
+import type { IntegrationDeps } from './deps.js';
 import { caseDescription, caseSubject, gatherFacts } from './incident-summary.js';
 import { incidentPermalink } from './permalink.js';
 
@@ -36,23 +37,11 @@ const PollPayload = z.object({ at: z.number() });
 /** Timeline kinds worth a CaseComment (what the customer's case should show). */
 const COMMENTED = new Set(['ack', 'severity', 'escalation', 'resolve']);
 
-export interface CaseServiceDeps {
+export interface CaseServiceDeps extends IntegrationDeps {
   tracker: CaseTracker | undefined;
-  scheduler: Scheduler;
   jobs: JobStore;
-  incidents: IncidentStore;
-  links: LinkStore;
-  tenants: TenantDirectory;
-  breaker: CircuitBreaker;
-  chat: ChatSender;
-  slackCall: SlackCall;
-  clock: Clock;
-  pollEveryMs: number;
-  logger: Logger;
   /** Called once a case exists (auto-escalation waits for it). */
   onCaseOpened?: (incidentId: number) => void;
-  /** The card shows the case link: re-render it. */
-  refreshCard: (incidentId: number, reason: string) => void;
 }
 
 export class CaseService {

@@ -14,6 +14,7 @@ import type { ChatSender, SlackCall } from '../../slack/outbox.js';
 import type { IncidentStore } from '../../store/incident-store.js';
 import type { LinkStore } from '../../store/link-store.js';
 import type { TenantDirectory } from '../tenant-directory.js';
+import type { IntegrationDeps } from './deps.js';
 import { gatherFacts, issueDescription, issueSummary } from './incident-summary.js';
 import { incidentPermalink } from './permalink.js';
 
@@ -35,20 +36,9 @@ const CommentPayload = z.object({
 });
 const PollPayload = z.object({ site: z.string(), at: z.number() });
 
-export interface EscalationServiceDeps {
+export interface EscalationServiceDeps extends IntegrationDeps {
   /** Jira sites by env prefix (JIRA, JIRA_HELIX…). */
   trackers: Map<string, EscalationTracker>;
-  scheduler: Scheduler;
-  incidents: IncidentStore;
-  links: LinkStore;
-  tenants: TenantDirectory;
-  breaker: CircuitBreaker;
-  chat: ChatSender;
-  slackCall: SlackCall;
-  clock: Clock;
-  pollEveryMs: number;
-  logger: Logger;
-  refreshCard: (incidentId: number, reason: string) => void;
 }
 
 export class EscalationService {

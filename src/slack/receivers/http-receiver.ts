@@ -109,11 +109,11 @@ export class SlackHttpReceiver implements Receiver {
       customProperties: {},
     };
     try {
-      if (!this.app) throw new Error('receiver used before init');
-      await this.app.processEvent(event);
-      gate.finish(delivery);
+      await gate.process(delivery, async () => {
+        if (!this.app) throw new Error('receiver used before init');
+        await this.app.processEvent(event);
+      });
     } catch (error) {
-      gate.abandon(delivery);
       logger.error({ err: error, delivery: delivery.key }, 'Slack request processing failed');
       if (!res.headersSent) reply(res, 500, 'internal error');
     }

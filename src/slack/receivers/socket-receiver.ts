@@ -93,11 +93,11 @@ export class SlackSocketReceiver implements Receiver {
       },
     };
     try {
-      if (!this.app) throw new Error('receiver used before init');
-      await this.app.processEvent(event);
-      gate.finish(delivery);
+      await gate.process(delivery, async () => {
+        if (!this.app) throw new Error('receiver used before init');
+        await this.app.processEvent(event);
+      });
     } catch (error) {
-      gate.abandon(delivery);
       logger.error({ err: error, delivery: delivery.key }, 'Socket Mode envelope processing failed');
       if (!acked) await event.ack().catch(() => {});
     }
