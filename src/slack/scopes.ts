@@ -12,6 +12,7 @@ export const WEB_API_METHOD_SCOPES: Record<string, string | null> = {
   'usergroups.users.list': 'usergroups:read',
   'views.open': null, // opening a modal from a click needs no scope
   'chat.getPermalink': null, // the card's link for cases and issues
+  'conversations.history': 'channels:history', // finding a card a crashed attempt already posted (groups:history for private)
 };
 
 /** Bot event subscriptions and the scope each needs. */

@@ -1,5 +1,6 @@
 // Alarm triage end to end: alarms arrive as Slack messages and webhooks in their real wire
 // formats; the bot answers with one card per problem, updates it sparingly, and records all.
+import { WebClient } from '@slack/web-api';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StoredMessage } from '../../src/sandbox/slack-standin/types.js';
 import { Harness } from './harness.js';
@@ -62,6 +63,36 @@ describe('alarm triage', () => {
     // Salesforce/Jira are not connected yet: the card says so instead of offering dead buttons.
     expect(actionIds(card)).not.toContain('incident_case');
     expect(cardText(card)).toMatch(/not available/);
+    // A first attempt posts straight away: no history lookup on the happy path.
+    expect(h.slack.callsTo('conversations.history')).toHaveLength(0);
+    expect(h.slack.callsTo('chat.postMessage')[0]?.args.metadata).toEqual({
+      event_type: 'opsbot_incident_card',
+      event_payload: { incident_id: 1 },
+    });
+    await h.finish();
+  });
+
+  it('adopts a card that a crashed attempt already posted instead of posting a second one', async () => {
+    h = await Harness.start({ mode: 'http' });
+    await vms(
+      h,
+      HELIX_ALARMS,
+      ':red_circle: [CRITICAL] lon-obj-01 (London) DNODE_DOWN dnode-3: D-node dnode-3 is not responding',
+    );
+    // The first attempt reached Slack, then the process died before it could record the ts.
+    const client = new WebClient(h.slack.botToken, { slackApiUrl: h.slack.apiUrl });
+    const posted = await client.chat.postMessage({
+      channel: HELIX_ALARMS,
+      text: 'card posted by the attempt that crashed',
+      metadata: { event_type: 'opsbot_incident_card', event_payload: { incident_id: 1 } },
+    });
+    h.bot.db.prepare("UPDATE jobs SET attempts = 1 WHERE idempotency_key = 'card:1:first'").run();
+    await h.advance('30s');
+    const cards = h.slack.messages(HELIX_ALARMS).filter((m) => m.bot_id);
+    expect(cards).toHaveLength(1);
+    expect(cards[0]?.ts).toBe(posted.ts);
+    expect(h.bot.incidents.get(1)?.cardTs).toBe(posted.ts);
+    await h.channel(HELIX_ALARMS).expectMessage(/Sev1 INC-1/); // updated in place
     await h.finish();
   });
 

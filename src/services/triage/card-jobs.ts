@@ -16,6 +16,31 @@ import type { CardViewBuilder } from './card-view.js';
 import type { TriagePolicy } from './policy.js';
 
 const CardPayload = z.object({ incidentId: z.number() });
+
+/** Slack message metadata type that marks a message as an incident's card. */
+export const CARD_EVENT_TYPE = 'opsbot_incident_card';
+
+/** The ts of a card for this incident already in the channel, if a previous attempt posted one. */
+async function findPostedCard(
+  slackCall: SlackCall,
+  channel: string,
+  incidentId: number,
+  openedAt: number,
+): Promise<string | undefined> {
+  const history = await slackCall('conversations.history', {
+    channel,
+    oldest: String(Math.floor(openedAt / 1000) - 1),
+    include_all_metadata: true,
+    limit: 200,
+  });
+  const messages = (history.messages ?? []) as Array<{
+    ts?: string;
+    metadata?: { event_type?: string; event_payload?: { incident_id?: number } };
+  }>;
+  return messages.find(
+    (m) => m.metadata?.event_type === CARD_EVENT_TYPE && m.metadata.event_payload?.incident_id === incidentId,
+  )?.ts;
+}
 const RepeatPayload = z.object({ incidentId: z.number(), n: z.number() });
 const AutoResolvePayload = z.object({ incidentId: z.number(), dueAt: z.number() });
 
@@ -40,19 +65,33 @@ export function registerCardJobs(deps: CardJobDeps): void {
 
   scheduler.register(
     CARD_JOB,
-    async ({ incidentId }, { now }) => {
+    async ({ incidentId }, { now, job }) => {
       const incident = incidents.get(incidentId);
       if (!incident) return { skipped: 'no such incident' };
       if (incident.cardTs && incident.version <= incident.renderedVersion) return { skipped: 'up to date' };
       const rendered = renderIncidentCard(deps.views.build(incident, now));
       if (!incident.cardTs) {
-        const response = await deps.slackCall('chat.postMessage', {
-          channel: incident.channel,
-          text: rendered.text,
-          blocks: rendered.blocks,
-          unfurl_links: false,
-        });
-        const ts = String(response.ts);
+        // A retry (or a run after a crash) may follow a post that reached Slack before we could
+        // record its ts: look for the card by its metadata before posting a second one.
+        const earlier =
+          job.attempts > 1
+            ? await findPostedCard(deps.slackCall, incident.channel, incidentId, incident.openedAt)
+            : undefined;
+        const response = earlier
+          ? await deps.slackCall('chat.update', {
+              channel: incident.channel,
+              ts: earlier,
+              text: rendered.text,
+              blocks: rendered.blocks,
+            })
+          : await deps.slackCall('chat.postMessage', {
+              channel: incident.channel,
+              text: rendered.text,
+              blocks: rendered.blocks,
+              unfurl_links: false,
+              metadata: { event_type: CARD_EVENT_TYPE, event_payload: { incident_id: incidentId } },
+            });
+        const ts = String(earlier ?? response.ts);
         incidents.update(
           incidentId,
           { card_ts: ts, card_posted_at: now, card_rendered_at: now, rendered_version: incident.version },

@@ -155,7 +155,33 @@ const reactionsAdd: MethodHandler = (ctx) => {
   return { ok: true };
 };
 
+/**
+ * conversations.history: top-level messages, newest first, within [oldest, latest]. Metadata is
+ * only included with include_all_metadata=true, as on Slack.
+ */
+const conversationsHistory: MethodHandler = ({ state, args }) => {
+  const channel = str(args, 'channel');
+  if (channel === undefined || !state.channels.has(channel)) return fail('channel_not_found');
+  const oldest = str(args, 'oldest') ?? '0';
+  const latest = str(args, 'latest');
+  const limit = Math.min(1000, Number(str(args, 'limit') ?? 100) || 100);
+  const withMetadata = bool(args, 'include_all_metadata');
+  const messages = state
+    .messages(channel)
+    .filter((m) => m.thread_ts === undefined || m.thread_ts === m.ts)
+    .filter((m) => Number(m.ts) >= Number(oldest) && (latest === undefined || Number(m.ts) <= Number(latest)))
+    .reverse()
+    .slice(0, limit)
+    .map((m) => {
+      const wire = wireMessage(m, state.identity);
+      if (!withMetadata) delete wire.metadata;
+      return wire;
+    });
+  return { ok: true, messages, has_more: false, pin_count: 0 };
+};
+
 export const chatMethods: Record<string, MethodHandler> = {
+  'conversations.history': conversationsHistory,
   'chat.postMessage': postMessage,
   'chat.update': update,
   'chat.postEphemeral': postEphemeral,
