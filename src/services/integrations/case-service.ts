@@ -63,8 +63,7 @@ export class CaseService {
   }
 
   /** Queues opening the case; a second request for the same incident is the same job. */
-  /** `runAt` delays an automatic case until the first card is out (its link goes into the case). */
-  request(incidentId: number, requestedBy: string | null, runAt?: number): { ok: boolean; message: string } {
+  request(incidentId: number, requestedBy: string | null): { ok: boolean; message: string } {
     const incident = this.deps.incidents.get(incidentId);
     if (!incident) return { ok: false, message: `There is no incident ${incidentId}.` };
     const why = this.unavailable(incident.tenantId);
@@ -80,7 +79,6 @@ export class CaseService {
       payload: { incidentId, tenantId: incident.tenantId, requestedBy },
       key: `sf-case:${incidentId}`,
       lane: LANE,
-      runAt: runAt === undefined ? undefined : Math.max(runAt, this.deps.clock.now()),
     });
     if (created) {
       const who = requestedBy ? `<@${requestedBy}>` : 'the tenant rule';

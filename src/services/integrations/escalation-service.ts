@@ -56,12 +56,7 @@ export class EscalationService {
     return undefined;
   }
 
-  request(
-    incidentId: number,
-    requestedBy: string | null,
-    note?: string,
-    runAt?: number,
-  ): { ok: boolean; message: string } {
+  request(incidentId: number, requestedBy: string | null, note?: string): { ok: boolean; message: string } {
     const incident = this.deps.incidents.get(incidentId);
     if (!incident) return { ok: false, message: `There is no incident ${incidentId}.` };
     const why = this.unavailable(incident.tenantId);
@@ -75,7 +70,6 @@ export class EscalationService {
       payload: { incidentId, tenantId: incident.tenantId, requestedBy, ...(note ? { note } : {}) },
       key: `jira-escalate:${incidentId}`,
       lane: `jira:${tenant?.jira.site}`,
-      runAt: runAt === undefined ? undefined : Math.max(runAt, this.deps.clock.now()),
     });
     if (created) {
       const who = requestedBy ? `<@${requestedBy}>` : 'the tenant rule';
@@ -94,13 +88,13 @@ export class EscalationService {
   }
 
   /** Auto rule: escalate incidents at the tenant's auto-escalate severities. */
-  maybeAutoEscalate(incidentId: number, runAt?: number): void {
+  maybeAutoEscalate(incidentId: number): void {
     const incident = this.deps.incidents.get(incidentId);
     const tenant = incident && this.deps.tenants.tenant(incident.tenantId);
     if (!incident || !tenant || incident.status === 'resolved') return;
     if (!tenant.jira.autoEscalateSeverities.includes(incident.severity)) return;
     if (this.unavailable(tenant.id) || this.deps.links.get(incidentId, 'jira')) return;
-    this.request(incidentId, null, undefined, runAt);
+    this.request(incidentId, null);
   }
 
   /** "Send to Jira": mirror a Slack message of the incident's thread as a comment. */
