@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readBody } from '../slack-standin/http-body.js';
 import { type FaultMatcher, FaultPlan, type FaultSpec, serverUnavailable } from './faults.js';
 import { salesforceId } from './ids.js';
 import { type StandInCredentials, tokenEndpoint } from './oauth.js';
@@ -139,7 +140,7 @@ export class SalesforceStandIn {
     const method = (req.method ?? 'GET').toUpperCase();
     const url = new URL(req.url ?? '/', this.url);
     const path = `${url.pathname}${url.search}`;
-    const rawBody = await readBody(req);
+    const rawBody = await readBody(req, MAX_BODY_BYTES);
     const call: RecordedSalesforceCall = { method, path, body: recordedBody(req, rawBody), status: 0 };
 
     let result: ApiResult;
@@ -192,18 +193,6 @@ export class SalesforceStandIn {
 function header(req: IncomingMessage, name: string): string | undefined {
   const value = req.headers[name];
   return Array.isArray(value) ? value[0] : value;
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    const buf = chunk as Buffer;
-    size += buf.length;
-    if (size > MAX_BODY_BYTES) throw new Error('request body too large');
-    chunks.push(buf);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 function recordedBody(req: IncomingMessage, raw: string): unknown {

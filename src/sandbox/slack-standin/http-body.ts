@@ -1,6 +1,7 @@
 // Decoding Web API requests as Slack does: form-encoded (what WebClient sends, with object arguments
 // JSON-encoded into strings) or JSON, with the token in `Authorization: Bearer` or a `token` field.
 import type { IncomingMessage } from 'node:http';
+import { readBody as readLimitedBody } from '../../http/read-body.js';
 
 const MAX_BODY_BYTES = 5 * 1024 * 1024;
 
@@ -24,16 +25,9 @@ export interface DecodedRequest {
   parseError?: 'invalid_form_data' | 'invalid_json';
 }
 
-export async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    const buf = chunk as Buffer;
-    size += buf.length;
-    if (size > MAX_BODY_BYTES) throw new Error('request body too large');
-    chunks.push(buf);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+/** The request body as text, refused past `limit` bytes (the bot's own reader, one implementation). */
+export async function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<string> {
+  return (await readLimitedBody(req, limit)).toString('utf8');
 }
 
 function decodeJsonArgs(args: Record<string, unknown>): void {

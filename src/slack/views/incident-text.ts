@@ -18,19 +18,21 @@ import {
   truncateMrkdwn,
 } from './mrkdwn.js';
 
-export interface IncidentListItem {
-  id: number;
-  ref: string;
-  tenantName: string;
-  cluster: string;
-  category: Category;
-  severity: Severity;
-  status: 'open' | 'acknowledged' | 'resolved';
-  title: string;
-  alarmCount: number;
-  firingCount: number;
-  firstSeen: number;
-}
+/** What one line of the list shows: a subset of the card's data, so cards can be passed in. */
+export type IncidentListItem = Pick<
+  IncidentCardView,
+  | 'id'
+  | 'ref'
+  | 'tenantName'
+  | 'cluster'
+  | 'category'
+  | 'severity'
+  | 'status'
+  | 'title'
+  | 'alarmCount'
+  | 'firingCount'
+  | 'firstSeen'
+>;
 
 export interface IncidentListOptions {
   now: number;
