@@ -10,7 +10,7 @@
 // requests in flight, over keep-alive loopback connections. Before each timed run, WARMUP requests
 // that store no alarm on the measured tenant warm the JIT; they are not counted.
 import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
-import { SandboxDriver, SIGNING_SECRET, WEBHOOK_TOKENS } from '../src/sandbox/driver.js';
+import { SandboxDriver, SIGNING_SECRET, WEBHOOK_TOKENS } from '../sandbox/driver.js';
 import {
   AlertmanagerProcess,
   alertmanagerInstalled,

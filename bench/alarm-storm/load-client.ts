@@ -4,7 +4,7 @@
 // keep-alive loopback connections (global fetch + an undici Agent) at a fixed number in flight,
 // signing each Slack request at send time exactly as Slack does.
 import { Agent } from 'undici';
-import { signSlackRequest } from '../../src/sandbox/slack-wire.js';
+import { signSlackRequest } from '../../sandbox/slack-wire.js';
 import type { LoadRequest, LoadResult, LoadSpec } from './load.js';
 import { alertmanagerApiBody, alertmanagerWebhookBody, slackEventBody, stormAlert } from './payloads.js';
 

@@ -2,7 +2,7 @@
 // Slack Events API `message` callbacks (a VMS integration posting bot_message alarms), Alertmanager
 // v4 webhooks (one alert each) and Alertmanager API v2 postable alerts.
 import { createHash } from 'node:crypto';
-import { eventCallbackBody, SANDBOX_IDS } from '../../src/sandbox/slack-wire.js';
+import { eventCallbackBody, SANDBOX_IDS } from '../../sandbox/slack-wire.js';
 
 export const STORM_CLUSTER = 'sjc-obj-01';
 /** The nimbus tenant's alarm channel and an integration bot that posts there (config/sandbox.yaml). */

@@ -2,9 +2,9 @@
 // Slack stand-in and a fake clock, with fluent expectations. `finish()` fails the test when the
 // bot posted a message nobody expected — silence is part of the contract too.
 import { expect } from 'vitest';
-import { type DriverOptions, SandboxDriver } from '../../src/sandbox/driver.js';
-import { RESPONSE_URL_METHOD } from '../../src/sandbox/slack-standin/index.js';
-import type { StoredMessage } from '../../src/sandbox/slack-standin/types.js';
+import { type DriverOptions, SandboxDriver } from '../../sandbox/driver.js';
+import { RESPONSE_URL_METHOD } from '../../sandbox/slack-standin/index.js';
+import type { StoredMessage } from '../../sandbox/slack-standin/types.js';
 import { WEB_API_METHOD_SCOPES } from '../../src/slack/scopes.js';
 
 export class Harness {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { CUSTOMER_USER, SIGNING_SECRET } from '../../src/sandbox/driver.js';
-import { eventCallbackBody, newId, SANDBOX_IDS, slackTs } from '../../src/sandbox/slack-wire.js';
+import { CUSTOMER_USER, SIGNING_SECRET } from '../../sandbox/driver.js';
+import { eventCallbackBody, newId, SANDBOX_IDS, slackTs } from '../../sandbox/slack-wire.js';
 import { Harness } from './harness.js';
 
 const STAFF = 'U0STAFF001';

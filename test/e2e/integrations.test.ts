@@ -1,8 +1,8 @@
 // Salesforce cases and Jira/Orion escalations end to end: the real adapters talk to the
 // stand-ins over HTTP; outages, restarts and re-deliveries must create no duplicates.
 import { afterEach, describe, expect, it } from 'vitest';
+import type { StoredMessage } from '../../sandbox/slack-standin/types.js';
 import { SalesforceCaseTracker } from '../../src/integrations/salesforce/adapter.js';
-import type { StoredMessage } from '../../src/sandbox/slack-standin/types.js';
 import { Harness } from './harness.js';
 
 const STAFF = 'U0STAFF001';

@@ -3,8 +3,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { SlackStandIn } from '../../src/sandbox/slack-standin/index.js';
-import { signSlackRequest, slashCommandForm } from '../../src/sandbox/slack-wire.js';
+import { SlackStandIn } from '../../sandbox/slack-standin/index.js';
+import { signSlackRequest, slashCommandForm } from '../../sandbox/slack-wire.js';
 import { tempDir } from '../helpers/temp-db.js';
 
 const MAIN = 'dist/main.js';

@@ -1,10 +1,10 @@
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { FakeClock } from '../../src/domain/fake-clock.js';
-import { SandboxDriver } from '../../src/sandbox/driver.js';
-import { runScenario } from '../../src/sandbox/run-scenario.js';
-import { loadScenario } from '../../src/sandbox/scenario.js';
-import { Transcript } from '../../src/sandbox/transcript.js';
+import { SandboxDriver } from '../../sandbox/driver.js';
+import { FakeClock } from '../../sandbox/fake-clock.js';
+import { runScenario } from '../../sandbox/run-scenario.js';
+import { loadScenario } from '../../sandbox/scenario.js';
+import { Transcript } from '../../sandbox/transcript.js';
 
 const scenarios = readdirSync('sandbox/scenarios')
   .filter((f) => f.endsWith('.yaml'))

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { slackTs } from '../../src/sandbox/slack-wire.js';
+import { slackTs } from '../../sandbox/slack-wire.js';
 import { Harness } from './harness.js';
 
 const STAFF = 'U0STAFF001';

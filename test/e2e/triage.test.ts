@@ -2,7 +2,7 @@
 // formats; the bot answers with one card per problem, updates it sparingly, and records all.
 import { WebClient } from '@slack/web-api';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { StoredMessage } from '../../src/sandbox/slack-standin/types.js';
+import type { StoredMessage } from '../../sandbox/slack-standin/types.js';
 import { Harness } from './harness.js';
 
 const STAFF = 'U0STAFF001';

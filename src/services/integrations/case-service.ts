@@ -1,19 +1,8 @@
-// Salesforce cases for incidents: opened on request or by tenant rule, kept in step with the
-// timeline (comments, status on resolve), and pulled back (status/owner/priority people change).
-// Every call is a durable job in the `salesforce` lane: in order, retried, never duplicated
-// (the upsert by external id makes a repeat of the same job harmless).
-import type { Logger } from 'pino';
 import { z } from 'zod';
-import type { Clock } from '../../domain/clock.js';
 import type { CaseTracker } from '../../integrations/ports.js';
-import type { CircuitBreaker } from '../../jobs/circuit-breaker.js';
 import { RetryableError } from '../../jobs/errors.js';
-import type { Scheduler } from '../../jobs/scheduler.js';
-import type { ChatSender, SlackCall } from '../../slack/outbox.js';
-import type { IncidentStore, TimelineEntry } from '../../store/incident-store.js';
+import type { TimelineEntry } from '../../store/incident-store.js';
 import type { JobStore } from '../../store/job-store.js';
-import type { LinkStore } from '../../store/link-store.js';
-import type { TenantDirectory } from '../tenant-directory.js';
 import type { IntegrationDeps } from './deps.js';
 import { caseDescription, caseSubject, gatherFacts } from './incident-summary.js';
 import { incidentPermalink } from './permalink.js';

@@ -1,19 +1,7 @@
-// Engineering escalations to Jira/Orion: on request (card button, /opsbot escalate) or by tenant
-// rule (default: Sev1, once its case exists). The issue is found-or-created by a label carrying
-// the incident id, so a retry after a crash never opens a second one. Status changes made in
-// Jira come back to the thread (poll and webhook); "Send to Jira" mirrors thread messages.
-import type { Logger } from 'pino';
 import { z } from 'zod';
-import type { Clock } from '../../domain/clock.js';
 import { adfDoc, adfParagraph } from '../../integrations/jira/adf.js';
 import type { EscalationTracker } from '../../integrations/ports.js';
-import type { CircuitBreaker } from '../../jobs/circuit-breaker.js';
 import { PermanentError, RetryableError } from '../../jobs/errors.js';
-import type { Scheduler } from '../../jobs/scheduler.js';
-import type { ChatSender, SlackCall } from '../../slack/outbox.js';
-import type { IncidentStore } from '../../store/incident-store.js';
-import type { LinkStore } from '../../store/link-store.js';
-import type { TenantDirectory } from '../tenant-directory.js';
 import type { IntegrationDeps } from './deps.js';
 import { gatherFacts, issueDescription, issueSummary } from './incident-summary.js';
 import { incidentPermalink } from './permalink.js';

@@ -119,7 +119,7 @@ export function registerCardJobs(deps: CardJobDeps): void {
     REPEAT_JOB,
     async ({ incidentId, n }, { now }) => {
       const incident = incidents.get(incidentId);
-      if (!incident || incident.status !== 'open' || !incident.cardTs) return { skipped: 'not open' };
+      if (incident?.status !== 'open' || !incident.cardTs) return { skipped: 'not open' };
       if (incident.flapping) {
         cards.scheduleRepeat(incidentId, n + 1, now + policy.repeatIntervalMs);
         return { skipped: 'flapping' };

@@ -13,13 +13,6 @@ export const AUTORESOLVE_JOB = 'incident.autoresolve';
  * people's clicks are shown at once.
  */
 export class CardScheduler {
-  /**
-   * The last card job key enqueued per incident. In a storm every alarm asks for the same
-   * (coalesced) job; remembering it skips the redundant insert. The key in the jobs table stays
-   * the real guard, so forgetting this map (a restart) only costs one no-op insert.
-   */
-  private readonly lastKey = new Map<number, string>();
-
   constructor(
     private readonly deps: { scheduler: Scheduler; incidents: IncidentStore; policy: TriagePolicy },
   ) {}

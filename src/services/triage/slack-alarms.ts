@@ -51,7 +51,7 @@ export class SlackAlarmDoor {
 
   async handle(message: SlackMessage): Promise<SlackAlarmOutcome> {
     const place = this.deps.tenants.channel(message.channel);
-    if (!place || place.role !== 'alarms') return { result: 'ignored', why: 'not an alarm channel' };
+    if (place?.role !== 'alarms') return { result: 'ignored', why: 'not an alarm channel' };
     if (message.subtype && IGNORED_SUBTYPES.has(message.subtype))
       return { result: 'ignored', why: message.subtype };
 

@@ -1,7 +1,7 @@
 // Text answers to `/opsbot incidents [tenant]` and `/opsbot incident <id>`: ephemeral mrkdwn,
 // dense enough to scan on a phone. Pure: `now` and the data come in.
 import type { KnownBlock } from '@slack/types';
-import { type Category, type Severity, severityLabel } from '../../domain/alarms/types.js';
+import { severityLabel } from '../../domain/alarms/types.js';
 import { formatDuration } from '../../domain/clock.js';
 import { type IncidentCardView, linkLines, noteLines, statusText, suppressedText } from './incident-card.js';
 import {

@@ -1,12 +1,12 @@
 // The real adapter (jira.js over HTTP) against the Jira stand-in, on Cloud REST v3 and Data Center REST
 // v2: idempotent creation across retries, crashes and outages, comments, and changes people make.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { JiraStandIn } from '../../../sandbox/jira-standin/index.js';
 import { JiraEscalationTracker } from '../../../src/integrations/jira/adapter.js';
 import { adfDoc, adfParagraph, adfToText } from '../../../src/integrations/jira/adf.js';
 import type { JiraSettings } from '../../../src/integrations/jira/settings.js';
 import type { IssueFields } from '../../../src/integrations/ports.js';
 import { PermanentError, RetryableError } from '../../../src/jobs/errors.js';
-import { JiraStandIn } from '../../../src/sandbox/jira-standin/index.js';
 
 const START = Date.UTC(2024, 4, 1, 14, 0);
 const description = adfDoc(adfParagraph('Sev1: disk full on cluster_03'));

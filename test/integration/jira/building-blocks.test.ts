@@ -1,6 +1,7 @@
 // The pure pieces of the Jira integration: JQL quoting (and the injection it prevents), ADF builders and
 // their wiki-markup rendering for Data Center, settings from the environment, and 400s in plain words.
 import { describe, expect, it } from 'vitest';
+import { parseJql } from '../../../sandbox/jira-standin/jql.js';
 import {
   adfBulletList,
   adfCodeBlock,
@@ -19,7 +20,6 @@ import {
 } from '../../../src/integrations/jira/jql.js';
 import { jiraSettingsFromEnv } from '../../../src/integrations/jira/settings.js';
 import { PermanentError } from '../../../src/jobs/errors.js';
-import { parseJql } from '../../../src/sandbox/jira-standin/jql.js';
 
 describe('jqlString', () => {
   it('quotes and escapes backslashes and double quotes', () => {

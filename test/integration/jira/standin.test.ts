@@ -17,9 +17,9 @@ import {
 } from 'jira.js/cloud';
 import { type Client, createClient } from 'jira.js/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { JiraStandIn } from '../../../sandbox/jira-standin/index.js';
 import { adfDoc, adfParagraph } from '../../../src/integrations/jira/adf.js';
 import { jqlString } from '../../../src/integrations/jira/jql.js';
-import { JiraStandIn } from '../../../src/sandbox/jira-standin/index.js';
 
 let standin: JiraStandIn;
 let client: Client;

@@ -1,10 +1,10 @@
 // Jira's webhook bodies → the events the bot reacts to: a realistic Cloud `jira:issue_updated` with a
 // status changelog, `comment_created`, the older "issue_commented" form, and what the stand-in emits.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { JiraStandIn } from '../../../sandbox/jira-standin/index.js';
 import { JiraEscalationTracker } from '../../../src/integrations/jira/adapter.js';
 import { adfDoc, adfParagraph } from '../../../src/integrations/jira/adf.js';
 import { parseJiraWebhook } from '../../../src/integrations/jira/webhook.js';
-import { JiraStandIn } from '../../../src/sandbox/jira-standin/index.js';
 
 /** Shaped after a body Jira Cloud posts for a status change (trimmed of avatar/self noise, fields kept). */
 const issueUpdated = {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { FakeClock } from '../../../src/domain/fake-clock.js';
+import { FakeClock } from '../../../sandbox/fake-clock.js';
 import { PermanentError, RetryableError } from '../../../src/jobs/errors.js';
 import { Scheduler } from '../../../src/jobs/scheduler.js';
 import { type Db, openDatabase } from '../../../src/store/db.js';

@@ -1,13 +1,13 @@
 // The real adapter end to end against the in-process Salesforce stand-in (real HTTP on loopback).
 import { generateKeyPairSync } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { INTEGRATION_USER, SalesforceStandIn } from '../../../sandbox/salesforce-standin/index.js';
 import type { CaseFields } from '../../../src/integrations/ports.js';
 import {
   SalesforceCaseTracker,
   type SalesforceSettings,
 } from '../../../src/integrations/salesforce/adapter.js';
 import { PermanentError, RetryableError } from '../../../src/jobs/errors.js';
-import { INTEGRATION_USER, SalesforceStandIn } from '../../../src/sandbox/salesforce-standin/index.js';
 
 const ACCOUNT = '001Hs00000AbCdEIAZ';
 const OTHER_ACCOUNT = '001Hs00000XyZabIAB';

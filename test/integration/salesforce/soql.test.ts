@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { parseSoql } from '../../../sandbox/salesforce-standin/soql.js';
 import {
   changedCasesQuery,
   soqlDateTime,
@@ -6,7 +7,6 @@ import {
   soqlString,
 } from '../../../src/integrations/salesforce/soql.js';
 import { PermanentError } from '../../../src/jobs/errors.js';
-import { parseSoql } from '../../../src/sandbox/salesforce-standin/soql.js';
 
 const INJECTION = "' OR Name LIKE '%";
 

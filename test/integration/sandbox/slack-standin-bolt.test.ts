@@ -1,7 +1,7 @@
 // The point of the stand-in: a real Bolt app, unmodified, talks to it over the real wire formats.
 import { App, LogLevel, SocketModeReceiver } from '@slack/bolt';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SlackStandIn } from '../../../src/sandbox/slack-standin/index.js';
+import { SlackStandIn } from '../../../sandbox/slack-standin/index.js';
 
 let standin: SlackStandIn;
 let app: App | undefined;

@@ -2,7 +2,7 @@ import { LogLevel, SocketModeClient } from '@slack/socket-mode';
 import { WebClient } from '@slack/web-api';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
-import { SlackStandIn } from '../../../src/sandbox/slack-standin/index.js';
+import { SlackStandIn } from '../../../sandbox/slack-standin/index.js';
 
 type Ack = (response?: Record<string, unknown>) => Promise<void>;
 interface Delivery {

@@ -1,6 +1,6 @@
 import { ErrorCode, type WebAPIPlatformError, type WebAPIRateLimitedError, WebClient } from '@slack/web-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SlackStandIn } from '../../../src/sandbox/slack-standin/index.js';
+import { SlackStandIn } from '../../../sandbox/slack-standin/index.js';
 
 const CHANNEL = 'C0ALARMS01';
 const blocks = [

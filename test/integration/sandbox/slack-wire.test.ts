@@ -8,7 +8,7 @@ import {
   newId,
   signSlackRequest,
   slashCommandForm,
-} from '../../../src/sandbox/slack-wire.js';
+} from '../../../sandbox/slack-wire.js';
 
 // Slack's published example ("Verifying requests from Slack", step-by-step walk-through).
 const DOC_SECRET = '8f742231b10e8888abcd99yyyzzz85a5';

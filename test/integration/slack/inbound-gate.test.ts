@@ -1,6 +1,6 @@
 import type { App } from '@slack/bolt';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FakeClock } from '../../../src/domain/fake-clock.js';
+import { FakeClock } from '../../../sandbox/fake-clock.js';
 import { InboundGate, identifyDelivery } from '../../../src/slack/inbound-gate.js';
 import { openDatabase } from '../../../src/store/db.js';
 import { InboundStore } from '../../../src/store/inbound-store.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { FakeClock } from '../../../sandbox/fake-clock.js';
 import { formatDuration, parseDuration } from '../../../src/domain/clock.js';
-import { FakeClock } from '../../../src/domain/fake-clock.js';
 
 describe('durations', () => {
   it('parses compound durations and rejects everything else', () => {

@@ -4,8 +4,8 @@
 // posted where, and exits 0 when every expectation held.
 import { readdirSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { FakeClock } from '../domain/fake-clock.js';
 import { SandboxDriver } from './driver.js';
+import { FakeClock } from './fake-clock.js';
 import { runScenario } from './run-scenario.js';
 import { loadScenario } from './scenario.js';
 import { Transcript } from './transcript.js';

@@ -3,8 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { formatZodIssues } from '../config/format.js';
-import { parseDuration } from '../domain/clock.js';
+import { formatZodIssues } from '../src/config/format.js';
+import { parseDuration } from '../src/domain/clock.js';
 
 const userId = z.string().regex(/^[UW][A-Z0-9]{8,}$/, 'expected a Slack user id');
 const channelId = z.string().regex(/^[CGD][A-Z0-9]{8,}$/, 'expected a Slack channel id');

@@ -1,4 +1,4 @@
-import { type Clock, parseDuration, type TimerHandle } from './clock.js';
+import { type Clock, parseDuration, type TimerHandle } from '../src/domain/clock.js';
 
 interface PendingTimer {
   id: number;

@@ -1,7 +1,7 @@
 // Decoding Web API requests as Slack does: form-encoded (what WebClient sends, with object arguments
 // JSON-encoded into strings) or JSON, with the token in `Authorization: Bearer` or a `token` field.
 import type { IncomingMessage } from 'node:http';
-import { readBody as readLimitedBody } from '../../http/read-body.js';
+import { readBody as readLimitedBody } from '../../src/http/read-body.js';
 
 const MAX_BODY_BYTES = 5 * 1024 * 1024;
 

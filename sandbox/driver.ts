@@ -6,14 +6,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import { Opsbot } from '../app.js';
-import { type Env, parseEnv } from '../config/env.js';
-import { loadConfigFile } from '../config/load.js';
-import type { OpsbotConfig } from '../config/schema.js';
-import { parseDuration } from '../domain/clock.js';
-import { FakeClock } from '../domain/fake-clock.js';
-import type { CaseTracker, EscalationTracker } from '../integrations/ports.js';
-import { createLogger } from '../logger.js';
+import { Opsbot } from '../src/app.js';
+import { type Env, parseEnv } from '../src/config/env.js';
+import { loadConfigFile } from '../src/config/load.js';
+import type { OpsbotConfig } from '../src/config/schema.js';
+import { parseDuration } from '../src/domain/clock.js';
+import type { CaseTracker, EscalationTracker } from '../src/integrations/ports.js';
+import { createLogger } from '../src/logger.js';
+import { FakeClock } from './fake-clock.js';
 import type { JiraStandIn } from './jira-standin/index.js';
 import type { SalesforceStandIn } from './salesforce-standin/index.js';
 import { SlackStandIn, type SlackStandIn as StandIn } from './slack-standin/index.js';
@@ -449,8 +449,8 @@ async function startIntegrations(config: OpsbotConfig, clock: FakeClock): Promis
     await Promise.all([
       import('./salesforce-standin/index.js'),
       import('./jira-standin/index.js'),
-      import('../integrations/salesforce/adapter.js'),
-      import('../integrations/jira/adapter.js'),
+      import('../src/integrations/salesforce/adapter.js'),
+      import('../src/integrations/jira/adapter.js'),
     ]);
   const accounts = config.tenants.flatMap((t) => (t.salesforce ? [t.salesforce.accountId] : []));
   const projects = [...new Set(config.tenants.map((t) => t.jira.projectKey))];

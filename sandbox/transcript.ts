@@ -1,6 +1,6 @@
 // Turns what the bot did (Slack Web API calls recorded by the stand-in, replies in acks) into a
 // transcript a person can read: who said what where, and what the bot posted back.
-import type { OpsbotConfig } from '../config/schema.js';
+import type { OpsbotConfig } from '../src/config/schema.js';
 import { sandboxChannels } from './driver.js';
 import type { RecordedCall } from './slack-standin/types.js';
 

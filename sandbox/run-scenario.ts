@@ -1,4 +1,4 @@
-import { parseDuration } from '../domain/clock.js';
+import { parseDuration } from '../src/domain/clock.js';
 import type { SandboxDriver } from './driver.js';
 import type { Scenario, ScenarioStep } from './scenario.js';
 import { slackTs } from './slack-wire.js';

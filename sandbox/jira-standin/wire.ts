@@ -1,6 +1,6 @@
 // How the stand-in's state looks on the wire: Jira's JSON for issues, comments and errors, in the
 // REST v3 flavour (rich text as ADF) or the v2 one (rich text as wiki markup strings).
-import { adfParagraph, adfToText } from '../../integrations/jira/adf.js';
+import { adfParagraph, adfToText } from '../../src/integrations/jira/adf.js';
 import { statusByName } from './state.js';
 import type { RichText, StoredComment, StoredIssue } from './types.js';
 
