@@ -3,11 +3,15 @@
 // body is an admin-defined template. See docs/alarm-formats.md for the language and examples.
 import { z } from 'zod';
 import { compileRules } from '../domain/alarms/classify.js';
-import { CATEGORIES, COMPONENT_KINDS } from '../domain/alarms/types.js';
+import {
+  CATEGORIES,
+  type ClassificationRule,
+  COMPONENT_KINDS,
+  VMS_SEVERITY_LEVELS,
+  type VmsWebhookMapping,
+} from '../domain/alarms/types.js';
 
-/** VMS severity levels, least to most urgent (Sev4…Sev1 after classification). */
-export const VMS_SEVERITY_LEVELS = ['info', 'minor', 'major', 'critical'] as const;
-export type VmsSeverityLevel = (typeof VMS_SEVERITY_LEVELS)[number];
+export { VMS_SEVERITY_LEVELS };
 
 const pattern = z.string().min(1, 'expected a regular expression, not an empty string');
 const PatternsSchema = z
@@ -58,9 +62,10 @@ export const ClassificationRuleSchema = z
       ctx.addIssue({ code: 'custom', path: problem.path, message: problem.message });
     }
   })
-  .describe('One classification rule: when every match condition holds, apply set.');
-
-export type ClassificationRule = z.output<typeof ClassificationRuleSchema>;
+  .describe('One classification rule: when every match condition holds, apply set.') satisfies z.ZodType<
+  ClassificationRule,
+  unknown
+>;
 
 const PATH = /^[A-Za-z0-9_$@-]+(?:\.[A-Za-z0-9_$@-]+)*$/;
 const jsonPath = (fallback: string, description: string) =>
@@ -104,9 +109,9 @@ export const VmsWebhookMappingSchema = z
       .describe('Per-cluster severity names (cluster id → names), consulted before severities.'),
   })
   .strict()
-  .describe('Where the fields of the VMS webhook body are, and what its severity names mean.');
-
-export type VmsWebhookMapping = z.output<typeof VmsWebhookMappingSchema>;
+  .describe(
+    'Where the fields of the VMS webhook body are, and what its severity names mean.',
+  ) satisfies z.ZodType<VmsWebhookMapping, unknown>;
 
 /** The mapping for VMS's default webhook template. */
 export const DEFAULT_VMS_WEBHOOK_MAPPING: VmsWebhookMapping = VmsWebhookMappingSchema.parse({});

@@ -12,10 +12,10 @@
 //   stop:  default true — a matching rule ends evaluation
 // Matching always reads the parsed alarm, not what earlier rules set.
 import { createHash } from 'node:crypto';
-import type { ClassificationRule } from '../../config/alarm-schema.js';
 import { DEFAULT_CLASSIFICATION_RULES } from './default-rules.js';
 import { stringRecord } from './parsers/labels.js';
 import { MAX_EXCERPT_CHARS, MAX_INPUT_CHARS, MAX_SUMMARY_CHARS, nonEmpty, oneLine } from './parsers/text.js';
+import type { ClassificationRule } from './types.js';
 import {
   type AlarmFormat,
   type AlarmSource,

@@ -2,7 +2,7 @@
 // the tenant's rules). Order matters — the first matching rule stops evaluation — so the most
 // urgent and most specific come first: whole-cluster and whole-node outages (Sev1), then Sev2
 // part failures and stalls, then single-part Sev3 problems. Table: docs/alarm-formats.md.
-import type { ClassificationRule } from '../../config/alarm-schema.js';
+import type { ClassificationRule } from './types.js';
 
 const r = String.raw;
 

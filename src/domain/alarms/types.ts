@@ -89,3 +89,42 @@ export interface NormalizedAlarm extends ParsedAlarm {
 export function severityLabel(severity: Severity): string {
   return `Sev${severity}`;
 }
+
+/** Regexes (or, for number:<fields> keys, comparisons) a classification rule's field must match. */
+export type RulePatterns = string | string[];
+
+/**
+ * One classification rule as triage reads it (the config schema in config/alarm-schema.ts is
+ * checked against this type with `satisfies`, so the domain owns the shape).
+ */
+export interface ClassificationRule {
+  name: string;
+  match: Record<string, RulePatterns>;
+  set: {
+    category?: Category | undefined;
+    severity?: Severity | undefined;
+    componentKind?: ComponentKind | undefined;
+    labels?: Record<string, string> | undefined;
+  };
+  stop?: boolean | undefined;
+}
+
+/** VMS severity levels, least to most urgent (Sev4…Sev1 after classification). */
+export const VMS_SEVERITY_LEVELS = ['info', 'minor', 'major', 'critical'] as const;
+export type VmsSeverityLevel = (typeof VMS_SEVERITY_LEVELS)[number];
+
+/** Where the fields of a tenant's VMS webhook body are, and what its severity names mean. */
+export interface VmsWebhookMapping {
+  eventName: string;
+  severity: string;
+  cluster: string;
+  object: string;
+  message: string;
+  status: string;
+  id: string;
+  timestamp: string;
+  site: string;
+  resolvedStatuses: string[];
+  severities: Record<string, VmsSeverityLevel>;
+  clusterSeverities: Record<string, Record<string, VmsSeverityLevel>>;
+}

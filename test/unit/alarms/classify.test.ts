@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { ClassificationRule } from '../../../src/config/alarm-schema.js';
 import {
   alarmFingerprint,
   classify,
@@ -8,7 +7,7 @@ import {
 } from '../../../src/domain/alarms/classify.js';
 import { DEFAULT_CLASSIFICATION_RULES } from '../../../src/domain/alarms/default-rules.js';
 import { parseAlertmanagerWebhook, parseSlackMessage } from '../../../src/domain/alarms/parsers/index.js';
-import type { ParsedAlarm } from '../../../src/domain/alarms/types.js';
+import type { ClassificationRule, ParsedAlarm } from '../../../src/domain/alarms/types.js';
 import { alertmanagerPayload, NOW } from './fixtures.js';
 
 const ctx = (rules: ClassificationRule[] = []) => ({

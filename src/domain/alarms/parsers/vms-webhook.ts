@@ -1,8 +1,7 @@
 // The VMS webhook door. VMS lets the cluster admin write the webhook body template, so we do
 // not assume a shape: the tenant's mapping says at which dot path each field sits, and what
 // the (renamable, per-cluster) severity names mean. Only the event name is required.
-import type { VmsSeverityLevel, VmsWebhookMapping } from '../../../config/alarm-schema.js';
-import type { AlarmStatus, ParsedAlarm } from '../types.js';
+import type { AlarmStatus, ParsedAlarm, VmsSeverityLevel, VmsWebhookMapping } from '../types.js';
 import { inferComponent } from './component.js';
 import { oneLine, own } from './text.js';
 import { parseTimestamp } from './time.js';
