@@ -150,9 +150,9 @@ async function slackDoor(client: LoadClient): Promise<Row[]> {
         warmup: true,
         okStatuses: [200],
       });
-      const rawBefore = driver.bot.alarms.rawCount();
+      const rawBefore = driver.inspect.alarms.rawCount();
       const m = await measure(client, { ...common, count: N, firstIndex: 0, runTag, okStatuses: [200] });
-      const stored = driver.bot.alarms.rawCount() - rawBefore;
+      const stored = driver.inspect.alarms.rawCount() - rawBefore;
       const writesBefore = driver.slack.calls.filter((c) => WRITE_METHODS.has(c.method)).length;
       const t0 = performance.now();
       await driver.advance('10m');
@@ -161,7 +161,7 @@ async function slackDoor(client: LoadClient): Promise<Row[]> {
       const byMethod = [...WRITE_METHODS]
         .map((method) => `${method.replace('chat.', '')} ${writes.filter((c) => c.method === method).length}`)
         .join(', ');
-      const incidents = driver.bot.incidents.listOpen('nimbus').length;
+      const incidents = driver.inspect.incidents.listOpen('nimbus').length;
       return { m, stored, writes: writes.length, writesBefore, byMethod, settleMs, incidents };
     } finally {
       await driver.stop();
@@ -289,7 +289,7 @@ async function webhookDoor(client: LoadClient): Promise<Row[]> {
         firstIndex: 0,
         cluster: 'lon-obj-01',
       });
-      const rawBefore = driver.bot.alarms.rawCount();
+      const rawBefore = driver.inspect.alarms.rawCount();
       const m = await measure(client, {
         ...common,
         url: `${driver.baseUrl}/webhooks/alertmanager/nimbus`,
@@ -297,7 +297,7 @@ async function webhookDoor(client: LoadClient): Promise<Row[]> {
         count: N,
         firstIndex: 0,
       });
-      const rawAfter = driver.bot.alarms.rawCount();
+      const rawAfter = driver.inspect.alarms.rawCount();
       return { m, rawBefore, rawAfter };
     } finally {
       await driver.stop();

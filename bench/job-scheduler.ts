@@ -3,11 +3,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { waitForIdle } from '../sandbox/idle.js';
 import { systemClock } from '../src/domain/clock.js';
 import { Scheduler } from '../src/jobs/scheduler.js';
 import { createLogger } from '../src/logger.js';
 import { openDatabase } from '../src/store/db.js';
 import { JobStore } from '../src/store/job-store.js';
+import { testJob } from '../test/helpers/test-job.js';
 import { type Benchmark, peakRssDuring, type Row } from './lib.js';
 
 async function measure(jobs: number, lanes: number | null): Promise<Row> {
@@ -22,9 +24,11 @@ async function measure(jobs: number, lanes: number | null): Promise<Row> {
     concurrency: 4,
   });
   let done = 0;
-  scheduler.register('bench.noop', async () => {
-    done++;
-  });
+  scheduler.define(
+    testJob('bench.noop', async () => {
+      done++;
+    }),
+  );
   const { result, peakRssMb } = await peakRssDuring(async () => {
     const t0 = performance.now();
     for (let i = 0; i < jobs; i++) {
@@ -37,7 +41,7 @@ async function measure(jobs: number, lanes: number | null): Promise<Row> {
     }
     const t1 = performance.now();
     scheduler.start();
-    await scheduler.whenIdle(120_000);
+    await waitForIdle(() => scheduler.isIdleNow(), 120_000);
     const t2 = performance.now();
     return { enqueueMs: t1 - t0, drainMs: t2 - t1 };
   });

@@ -6,7 +6,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import { Opsbot } from '../src/app.js';
+import { type BotInspection, Opsbot } from '../src/app.js';
+import { CAPABILITIES } from '../src/capabilities/index.js';
 import { type Env, parseEnv } from '../src/config/env.js';
 import { loadConfigFile } from '../src/config/load.js';
 import type { OpsbotConfig } from '../src/config/schema.js';
@@ -14,6 +15,7 @@ import { parseDuration } from '../src/domain/clock.js';
 import type { CaseTracker, EscalationTracker } from '../src/integrations/ports.js';
 import { createLogger } from '../src/logger.js';
 import { FakeClock } from './fake-clock.js';
+import { waitForIdle } from './idle.js';
 import type { JiraStandIn } from './jira-standin/index.js';
 import type { SalesforceStandIn } from './salesforce-standin/index.js';
 import { SlackStandIn, type SlackStandIn as StandIn } from './slack-standin/index.js';
@@ -72,7 +74,7 @@ export const WEBHOOK_TOKENS: Record<string, string> = {
 export const DEFAULT_CONFIG = 'config/sandbox.yaml';
 
 export class SandboxDriver {
-  bot: Opsbot;
+  private bot: Opsbot;
   private readonly ownDir: string | undefined;
 
   private constructor(
@@ -138,7 +140,12 @@ export class SandboxDriver {
   }
 
   get baseUrl(): string {
-    return `http://127.0.0.1:${this.bot.port}`;
+    return `http://127.0.0.1:${this.inspect.port}`;
+  }
+
+  /** What tests may look at inside the running bot (read-only). */
+  get inspect(): BotInspection {
+    return this.bot.inspect();
   }
 
   get databasePath(): string {
@@ -349,7 +356,8 @@ export class SandboxDriver {
 
   /** Waits until the bot has no due work left (outbox drained up to "now"). */
   async settle(): Promise<void> {
-    await this.bot.whenIdle();
+    const bot = this.bot.inspect();
+    await waitForIdle(() => bot.idle());
   }
 
   /** Stops the bot (as SIGTERM would) and starts a new process-equivalent on the same database. */
@@ -369,21 +377,24 @@ export class SandboxDriver {
   }
 
   private newBot(): Opsbot {
-    return new Opsbot({
-      env: this.env,
-      config: this.config,
-      logger: this.logger,
-      clock: this.clock,
-      random: this.random,
-      // Reconnect within a few hundred ms instead of 5 s: the sandbox has no network latency.
-      socketPingTimeoutMs: 300,
-      ...(this.integrations
-        ? {
-            caseTracker: this.integrations.caseTracker,
-            escalationTrackers: this.integrations.escalationTrackers,
-          }
-        : {}),
-    });
+    return new Opsbot(
+      {
+        env: this.env,
+        config: this.config,
+        logger: this.logger,
+        clock: this.clock,
+        random: this.random,
+        // Reconnect within a few hundred ms instead of 5 s: the sandbox has no network latency.
+        socketPingTimeoutMs: 300,
+        ...(this.integrations
+          ? {
+              caseTracker: this.integrations.caseTracker,
+              escalationTrackers: this.integrations.escalationTrackers,
+            }
+          : {}),
+      },
+      CAPABILITIES,
+    );
   }
 
   private async startBot(): Promise<void> {

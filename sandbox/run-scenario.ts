@@ -137,7 +137,7 @@ export async function runScenario(
     }
     if ('click' in step) {
       const { as, incident: id, action, value } = step.click;
-      const incident = driver.bot.incidents.get(id);
+      const incident = driver.inspect.incidents.get(id);
       if (!incident?.cardTs) return void failures.push(`click: INC-${id} has no card to click on`);
       transcript.person(as, incident.channel, `clicks "${action}" on INC-${id}`);
       await driver.click({
@@ -183,7 +183,7 @@ function check(driver: SandboxDriver, transcript: Transcript, e: Expectation): s
       : [`expected ${e.messages} bot message(s) in ${transcript.channel(e.channel)}, found ${count}`];
   }
   if ('openIncidents' in e) {
-    const open = driver.bot.incidents.listOpen(e.tenant).length;
+    const open = driver.inspect.incidents.listOpen(e.tenant).length;
     return open === e.openIncidents
       ? []
       : [`expected ${e.openIncidents} open incident(s)${e.tenant ? ` for ${e.tenant}` : ''}, found ${open}`];
@@ -199,11 +199,11 @@ function check(driver: SandboxDriver, transcript: Transcript, e: Expectation): s
     return problems;
   }
   if ('storedAlarms' in e) {
-    const stored = driver.bot.alarms.rawCount();
+    const stored = driver.inspect.alarms.rawCount();
     return stored === e.storedAlarms ? [] : [`expected ${e.storedAlarms} stored alarm(s), found ${stored}`];
   }
   if (!('card' in e)) return [];
-  const incident = driver.bot.incidents.get(e.incident);
+  const incident = driver.inspect.incidents.get(e.incident);
   const card = incident?.cardTs
     ? driver.slack.messages(incident.channel).find((m) => m.ts === incident.cardTs)
     : undefined;

@@ -1,5 +1,6 @@
 // Composition root: read env + config, build the bot, start it, stop it on a signal. Nothing else.
 import { Opsbot } from './app.js';
+import { CAPABILITIES } from './capabilities/index.js';
 import { createLogger } from './logger.js';
 import { readStartup } from './startup.js';
 
@@ -14,7 +15,7 @@ async function main(): Promise<void> {
   }
   const { env, config, caseTracker, escalationTrackers } = startup;
   const logger = createLogger({ level: env.LOG_LEVEL, pretty: env.LOG_PRETTY });
-  const bot = new Opsbot({ env, config, logger, caseTracker, escalationTrackers });
+  const bot = new Opsbot({ env, config, logger, caseTracker, escalationTrackers }, CAPABILITIES);
 
   let stopping = false;
   const shutdown = (signal: string) => {

@@ -9,12 +9,10 @@ import { parseAlertmanagerWebhook, parseVmsWebhook } from '../domain/alarms/pars
 import type { ParsedAlarm } from '../domain/alarms/types.js';
 import type { TenantDirectory } from '../services/tenant-directory.js';
 import type { AlarmIntake, IngestOutcome } from '../services/triage/intake.js';
-import type { Db } from '../store/db.js';
 import { BodyTooLargeError, readBody } from './read-body.js';
 import { type Route, sendJson } from './server.js';
 
 export interface WebhookDeps {
-  db: Db;
   tenants: TenantDirectory;
   intake: AlarmIntake;
   tokens: Record<string, string>;

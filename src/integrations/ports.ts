@@ -2,6 +2,8 @@
 // implement them (`satisfies`); the in-process stand-ins speak the same REST wire formats, so
 // the real adapters are exercised in tests and the sandbox.
 //
+import type { Doc } from '../domain/message.js';
+
 // Errors: adapters throw the typed errors of src/jobs/errors.ts —
 //   RetryableError (5xx, 429/REQUEST_LIMIT_EXCEEDED with retryAfterMs, timeouts, network),
 //   PermanentError (validation errors: 400 with errorCode/errorMessages; `hint` says in plain
@@ -54,15 +56,9 @@ export interface IssueFields {
   issueType: string; // "Bug"
   priority: string; // mapped from severity, e.g. "Highest"
   summary: string;
-  /** Description in Atlassian Document Format (v3) — adapters convert for v2 (wiki text). */
-  description: AdfDocument;
+  /** A neutral document: the adapter renders ADF (Cloud, v3) or wiki text (Data Center, v2). */
+  description: Doc;
   labels: string[];
-}
-
-export interface AdfDocument {
-  type: 'doc';
-  version: 1;
-  content: unknown[];
 }
 
 export interface IssueRef {
@@ -86,7 +82,7 @@ export interface EscalationTracker {
     fields: IssueFields,
     remoteLink: { url: string; title: string },
   ): Promise<IssueRef>;
-  addComment(issueKey: string, body: AdfDocument): Promise<void>;
+  addComment(issueKey: string, body: Doc): Promise<void>;
   /** Issues of the project (labelled by opsbot) updated since, via JQL with quoted, escaped values. */
   changedSince(projectKey: string, since: number): Promise<IssueChange[]>;
   /** The same connection, with error hints naming this tenant's config keys. */

@@ -1,22 +1,11 @@
 import type { Logger } from 'pino';
-import type { ZodType } from 'zod';
 import type { Clock, TimerHandle } from '../domain/clock.js';
 import type { Job, JobStore } from '../store/job-store.js';
 import { type BackoffPolicy, nextRetryDelay } from './backoff.js';
+import type { JobDefinition } from './definition.js';
 import { describeError, PermanentError, RetryableError } from './errors.js';
 
-export interface JobContext {
-  job: Job;
-  /** The instant this run started (the scheduler's clock). */
-  now: number;
-}
-
-export type JobHandler<P> = (payload: P, ctx: JobContext) => Promise<unknown>;
-
-interface Registration {
-  handler: JobHandler<unknown>;
-  payload: ZodType | undefined;
-}
+export type { JobContext, JobDefinition } from './definition.js';
 
 export interface EnqueueRequest<P = unknown> {
   kind: string;
@@ -46,7 +35,7 @@ export type DeadLetterListener = (job: Job, error: unknown) => void;
  * earliest due job. Nothing polls; enqueue, completion and the timer are the only wake-ups.
  */
 export class Scheduler {
-  private readonly handlers = new Map<string, Registration>();
+  private readonly handlers = new Map<string, JobDefinition>();
   private readonly deadListeners: DeadLetterListener[] = [];
   private readonly inFlight = new Set<Promise<void>>();
   private timer: TimerHandle | undefined;
@@ -59,13 +48,18 @@ export class Scheduler {
     this.random = opts.random ?? Math.random;
   }
 
-  register<P>(kind: string, handler: JobHandler<P>, payload?: ZodType<P>): void {
-    if (this.handlers.has(kind)) throw new Error(`job kind '${kind}' registered twice`);
-    this.handlers.set(kind, { handler: handler as JobHandler<unknown>, payload });
+  define<P>(definition: JobDefinition<P>): void {
+    if (this.handlers.has(definition.kind)) throw new Error(`job kind '${definition.kind}' defined twice`);
+    this.handlers.set(definition.kind, definition as JobDefinition);
   }
 
   kinds(): string[] {
     return [...this.handlers.keys()];
+  }
+
+  /** The definition of a kind (what failed, in plain words), if this process knows it. */
+  definition(kind: string): JobDefinition | undefined {
+    return this.handlers.get(kind);
   }
 
   onDeadLetter(listener: DeadLetterListener): void {
@@ -114,24 +108,9 @@ export class Scheduler {
     return ok;
   }
 
-  /** Test/sandbox helper: resolves once nothing is running and nothing is due at the current instant. */
-  async whenIdle(timeoutMs = 5000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      await new Promise((r) => setImmediate(r));
-      if (this.inFlight.size > 0) {
-        await Promise.race([Promise.allSettled([...this.inFlight]), new Promise((r) => setTimeout(r, 50))]);
-        continue;
-      }
-      if (this.tickQueued) continue;
-      if (this.opts.store.dueJobs(this.opts.clock.now(), 1).length === 0) return;
-      if (!this.running) return;
-      if (Date.now() > deadline) throw new Error('scheduler did not become idle in time');
-    }
-  }
-
   /** Nothing running, no tick queued and nothing due at the current instant. */
   isIdleNow(): boolean {
+    if (!this.running) return this.inFlight.size === 0;
     return (
       this.inFlight.size === 0 &&
       !this.tickQueued &&
@@ -185,11 +164,11 @@ export class Scheduler {
   private async execute(job: Job, startedAt: number): Promise<void> {
     const { store, clock, logger } = this.opts;
     const log = logger.child({ job: job.id, kind: job.kind, attempt: job.attempts });
-    const registration = this.handlers.get(job.kind);
+    const definition = this.handlers.get(job.kind);
     try {
-      if (!registration) throw new PermanentError(`no handler registered for job kind '${job.kind}'`);
-      const payload = registration.payload ? registration.payload.parse(job.payload) : job.payload;
-      const result = await registration.handler(payload, { job, now: startedAt });
+      if (!definition) throw new PermanentError(`no handler registered for job kind '${job.kind}'`);
+      const payload = definition.payload.parse(job.payload);
+      const result = await definition.run(payload, { job, now: startedAt });
       store.markDone(job.id, result, clock.now());
       log.debug('job done');
     } catch (error) {

@@ -1,12 +1,9 @@
 import type { Logger } from 'pino';
-
-export interface UserGroupReader {
-  membersOf(userGroupId: string): Promise<string[]>;
-}
+import type { UserGroupReader } from './ports.js';
 
 /**
  * Who counts as staff: the configured user ids plus the members of the configured user groups.
- * Group membership is read from Slack at start and refreshed periodically; until the first
+ * Group membership is read from Slack at start and refreshed by a recurring job; until the first
  * read succeeds only the explicit user ids are staff (fail closed).
  */
 export class StaffDirectory {

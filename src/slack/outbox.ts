@@ -1,7 +1,14 @@
+// Every Slack write is a durable job (DESIGN.md §2–3): the `slack.call` job kind executes one Web
+// API call, and SlackChat — the Slack side of the services' ChatPort — renders structured
+// messages to mrkdwn and enqueues them. Messages to one channel share a lane, so a 429 or an
+// outage delays them in order but never drops or reorders them.
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
+import type { Message } from '../domain/message.js';
+import { defineJob, type JobDefinition } from '../jobs/definition.js';
 import type { Scheduler } from '../jobs/scheduler.js';
-import type { Job } from '../store/job-store.js';
+import type { ChatPort, ChatTarget } from '../services/ports.js';
+import { toMrkdwn } from './views/render-message.js';
 import { classifySlackError } from './web-api-errors.js';
 
 export const SLACK_CALL = 'slack.call';
@@ -29,7 +36,22 @@ export function slackCaller(client: WebClient): SlackCall {
   };
 }
 
-export interface ChatMessage {
+/** The job that performs one queued Slack write; `call` must come from `slackCaller`. */
+export function slackCallJob(call: SlackCall): JobDefinition<SlackCallPayload> {
+  return defineJob({
+    kind: SLACK_CALL,
+    payload: SlackCallPayload,
+    failure: { what: 'deliver a message to Slack' },
+    run: async ({ method, args }) => {
+      const response = await call(method, args);
+      // Keep what later steps need (the ts of a posted message), not the whole echo of the message.
+      return { ts: response.ts, channel: response.channel, message_ts: response.message_ts };
+    },
+  });
+}
+
+/** Raw Slack message arguments for the few edge callers that send blocks of their own. */
+export interface SlackMessageArgs {
   [extra: string]: unknown;
   channel: string;
   text: string;
@@ -37,56 +59,35 @@ export interface ChatMessage {
   thread_ts?: string;
 }
 
-/** The port services use to talk in Slack; every write is a durable job (DESIGN.md §5). */
-export interface ChatSender {
-  post(message: ChatMessage, key: string): Job;
-  update(message: ChatMessage & { ts: string }, key: string): Job;
-  postEphemeral(message: ChatMessage & { user: string }, key: string): Job;
-}
-
-/**
- * Enqueues Slack Web API writes as jobs and executes them. Messages to one channel share a
- * lane, so a 429 or an outage delays them in order but never drops or reorders them.
- */
-export class SlackOutbox implements ChatSender {
+export class SlackChat implements ChatPort {
   constructor(private readonly scheduler: Scheduler) {}
 
-  /** Registers the job handler; `call` must come from `slackCaller` (no retries of its own). */
-  static register(scheduler: Scheduler, call: SlackCall): SlackOutbox {
-    scheduler.register(
-      SLACK_CALL,
-      async ({ method, args }) => {
-        const response = await call(method, args);
-        // Keep what later steps need (the ts of a posted message), not the whole echo of the message.
-        return { ts: response.ts, channel: response.channel, message_ts: response.message_ts };
+  post(target: ChatTarget, message: Message, key: string): void {
+    this.postRaw(
+      {
+        channel: target.channel,
+        text: toMrkdwn(message),
+        ...('threadTs' in target ? { thread_ts: target.threadTs } : {}),
       },
-      SlackCallPayload,
+      key,
     );
-    return new SlackOutbox(scheduler);
   }
 
-  post(message: ChatMessage, key: string): Job {
-    return this.call('chat.postMessage', { unfurl_links: false, ...message }, key);
+  postEphemeral(channel: string, user: string, message: Message, key: string): void {
+    if (!channel) return;
+    this.enqueue('chat.postEphemeral', { channel, user, text: toMrkdwn(message) }, key);
   }
 
-  update(message: ChatMessage & { ts: string }, key: string): Job {
-    return this.call('chat.update', message, key);
+  postRaw(args: SlackMessageArgs, key: string): void {
+    this.enqueue('chat.postMessage', { unfurl_links: false, ...args }, key);
   }
 
-  postEphemeral(message: ChatMessage & { user: string }, key: string): Job {
-    return this.call('chat.postEphemeral', message, key);
-  }
-
-  private call(
-    method: SlackCallPayload['method'],
-    args: ChatMessage & { [extra: string]: unknown },
-    key: string,
-  ): Job {
-    return this.scheduler.enqueue({
+  private enqueue(method: SlackCallPayload['method'], args: SlackMessageArgs, key: string): void {
+    this.scheduler.enqueue({
       kind: SLACK_CALL,
       payload: { method, args },
       key: `slack:${key}`,
       lane: `slack:${args.channel}`,
-    }).job;
+    });
   }
 }

@@ -1,6 +1,7 @@
 import type { Statement } from 'better-sqlite3';
 import { z } from 'zod';
 import type { AlarmStatus, Category, ComponentKind, Severity } from '../domain/alarms/types.js';
+import { fromMrkdwn, isMessage, type Message, plainText } from '../domain/message.js';
 import type { Db } from './db.js';
 
 const IncidentRow = z.object({
@@ -158,15 +159,84 @@ export interface NewIncident {
   at: number;
 }
 
+/** What can happen to an incident; each kind is written by one capability. */
+export type TimelineKind =
+  | 'opened'
+  | 'alarm'
+  | 'severity'
+  | 'flapping'
+  | 'ack'
+  | 'resolve'
+  | 'silence'
+  | 'repeat'
+  | 'comment'
+  | 'case'
+  | 'case-update'
+  | 'escalation'
+  | 'escalation-opened'
+  | 'jira-update'
+  | 'delivery-failed';
+
 export interface TimelineEntry {
   id: number;
   incidentId: number;
   at: number;
-  kind: string;
+  kind: TimelineKind;
   actor: string | null;
+  /** What was said, structured (rendered per edge). */
+  message: Message;
+  /** The same as plain text. */
   text: string;
   data: unknown;
 }
+
+export interface NewTimelineEntry {
+  incidentId: number;
+  at: number;
+  kind: TimelineKind;
+  actor: string | null;
+  message: Message;
+  data?: unknown;
+}
+
+/** The incident fields a patch can change (camelCase; columns are mapped below). */
+export interface IncidentPatch {
+  severity?: Severity;
+  severityLocked?: boolean;
+  title?: string;
+  status?: Incident['status'];
+  lastAlarmAt?: number;
+  acknowledgedBy?: string | null;
+  acknowledgedAt?: number | null;
+  resolvedBy?: string | null;
+  resolvedAt?: number | null;
+  resolveDueAt?: number | null;
+  flapping?: boolean;
+  cardTs?: string | null;
+  cardPostedAt?: number | null;
+  cardRenderedAt?: number | null;
+  renderedVersion?: number;
+  repeatsSent?: number;
+}
+
+const COLUMNS: Record<keyof IncidentPatch, string> = {
+  severity: 'severity',
+  severityLocked: 'severity_locked',
+  title: 'title',
+  status: 'status',
+  lastAlarmAt: 'last_alarm_at',
+  acknowledgedBy: 'acknowledged_by',
+  acknowledgedAt: 'acknowledged_at',
+  resolvedBy: 'resolved_by',
+  resolvedAt: 'resolved_at',
+  resolveDueAt: 'resolve_due_at',
+  flapping: 'flapping',
+  cardTs: 'card_ts',
+  cardPostedAt: 'card_posted_at',
+  cardRenderedAt: 'card_rendered_at',
+  renderedVersion: 'rendered_version',
+  repeatsSent: 'repeats_sent',
+};
 
 export interface MemberCounts {
   total: number;
@@ -178,7 +248,6 @@ export interface MemberCounts {
 /** Incidents, their member alarms and their timeline. Every card-visible change bumps `version`. */
 export class IncidentStore {
   private readonly s;
-  private readonly timelineListeners: Array<(entry: TimelineEntry) => void> = [];
   /** Prepared once per column combination: update() is on the alarm hot path. */
   private readonly updates = new Map<string, Statement>();
 
@@ -230,7 +299,7 @@ export class IncidentStore {
          WHERE i.tenant_id = ? AND m.fingerprint = ? AND i.status != 'resolved' ORDER BY i.id DESC LIMIT 1`,
       ),
       addTimeline: db.prepare(
-        'INSERT INTO timeline (incident_id, at, kind, actor, text, data) VALUES (?, ?, ?, ?, ?, ?)',
+        'INSERT INTO timeline (incident_id, at, kind, actor, text, data, message) VALUES (?, ?, ?, ?, ?, ?, ?)',
       ),
       timeline: db.prepare('SELECT * FROM timeline WHERE incident_id = ? ORDER BY at, id'),
     };
@@ -264,10 +333,18 @@ export class IncidentStore {
    * Applies a change to an incident. `visible` changes bump the version, so the card is re-rendered;
    * bookkeeping (card ts, render marks) does not.
    */
-  update(id: number, patch: Partial<Record<UpdatableColumn, string | number | null>>, visible = true): void {
-    const columns = Object.keys(patch) as UpdatableColumn[];
-    for (const c of columns) if (!UPDATABLE.has(c)) throw new Error(`incident column ${c} is not updatable`);
-    const sets = columns.map((c) => `${c} = @${c}`);
+  update(id: number, patch: IncidentPatch, visible = true): void {
+    const fields = Object.keys(patch) as Array<keyof IncidentPatch>;
+    const sets: string[] = [];
+    const values: Record<string, string | number | null> = { id };
+    for (const field of fields) {
+      const column = COLUMNS[field];
+      if (!column) throw new Error(`incident field ${field} is not updatable`);
+      const value = patch[field];
+      if (value === undefined) continue;
+      sets.push(`${column} = @${column}`);
+      values[column] = typeof value === 'boolean' ? (value ? 1 : 0) : value;
+    }
     if (visible) sets.push('version = version + 1');
     if (sets.length === 0) return;
     const sql = `UPDATE incidents SET ${sets.join(', ')} WHERE id = @id`;
@@ -276,7 +353,7 @@ export class IncidentStore {
       statement = this.db.prepare(sql);
       this.updates.set(sql, statement);
     }
-    statement.run({ ...patch, id });
+    statement.run(values);
   }
 
   /** Marks the card out of date without changing a column (e.g. a silence now covers it). */
@@ -352,55 +429,37 @@ export class IncidentStore {
     }));
   }
 
-  addTimeline(
-    incidentId: number,
-    at: number,
-    kind: string,
-    actor: string | null,
-    text: string,
-    data?: unknown,
-  ): void {
-    const json = data === undefined ? null : JSON.stringify(data);
-    const info = this.s.addTimeline.run(incidentId, at, kind, actor, text, json);
-    const entry = { id: Number(info.lastInsertRowid), incidentId, at, kind, actor, text, data };
-    // Inside the caller's transaction: what listeners enqueue commits (or rolls back) with the entry.
-    for (const listener of this.timelineListeners) listener(entry);
-  }
-
-  /** Called for every timeline entry as it is written (integrations mirror significant ones). */
-  onTimeline(listener: (entry: TimelineEntry) => void): void {
-    this.timelineListeners.push(listener);
+  /** Writes one entry; the timeline service announces it (see services/timeline.ts). */
+  addTimeline(e: NewTimelineEntry): TimelineEntry {
+    const text = plainText(e.message);
+    const json = e.data === undefined ? null : JSON.stringify(e.data);
+    const info = this.s.addTimeline.run(
+      e.incidentId,
+      e.at,
+      e.kind,
+      e.actor,
+      text,
+      json,
+      JSON.stringify(e.message),
+    );
+    return { id: Number(info.lastInsertRowid), ...e, text, data: e.data };
   }
 
   timeline(incidentId: number): TimelineEntry[] {
-    return (this.s.timeline.all(incidentId) as Array<Record<string, unknown>>).map((r) => ({
-      id: r.id as number,
-      incidentId: r.incident_id as number,
-      at: r.at as number,
-      kind: r.kind as string,
-      actor: (r.actor as string | null) ?? null,
-      text: r.text as string,
-      data: r.data ? JSON.parse(r.data as string) : undefined,
-    }));
+    return (this.s.timeline.all(incidentId) as Array<Record<string, unknown>>).map((r) => {
+      const stored: unknown = r.message ? JSON.parse(r.message as string) : undefined;
+      // Rows from before 0007 hold mrkdwn text only: read it back into runs.
+      const message = isMessage(stored) ? stored : fromMrkdwn(r.text as string);
+      return {
+        id: r.id as number,
+        incidentId: r.incident_id as number,
+        at: r.at as number,
+        kind: r.kind as TimelineKind,
+        actor: (r.actor as string | null) ?? null,
+        message,
+        text: r.message ? (r.text as string) : plainText(message),
+        data: r.data ? JSON.parse(r.data as string) : undefined,
+      };
+    });
   }
 }
-
-const UPDATABLE = new Set([
-  'severity',
-  'severity_locked',
-  'title',
-  'status',
-  'last_alarm_at',
-  'acknowledged_by',
-  'acknowledged_at',
-  'resolved_by',
-  'resolved_at',
-  'resolve_due_at',
-  'flapping',
-  'card_ts',
-  'card_posted_at',
-  'card_rendered_at',
-  'rendered_version',
-  'repeats_sent',
-] as const);
-type UpdatableColumn = typeof UPDATABLE extends Set<infer T> ? T : never;

@@ -41,7 +41,7 @@ function toLink(row: unknown): IncidentLink {
   };
 }
 
-/** The case and issue each incident is linked to, plus poll watermarks (kv). */
+/** The case and issue each incident is linked to, and what those systems last said about them. */
 export class LinkStore {
   private readonly s;
 
@@ -58,11 +58,6 @@ export class LinkStore {
       observe: db.prepare(
         `UPDATE incident_links SET status = @status, owner = @owner, priority = @priority, updated_at = @now
          WHERE incident_id = @incidentId AND system = @system`,
-      ),
-      kvGet: db.prepare('SELECT value FROM kv WHERE key = ?'),
-      kvSet: db.prepare(
-        `INSERT INTO kv (key, value, updated_at) VALUES (?, ?, ?)
-         ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
       ),
     };
   }
@@ -96,13 +91,5 @@ export class LinkStore {
     const before = this.get(incidentId, system);
     this.s.observe.run({ incidentId, system, ...seen, now });
     return before;
-  }
-
-  getValue(key: string): string | undefined {
-    return (this.s.kvGet.get(key) as { value: string } | undefined)?.value;
-  }
-
-  setValue(key: string, value: string, now: number): void {
-    this.s.kvSet.run(key, value, now);
   }
 }

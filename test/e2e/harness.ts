@@ -24,8 +24,9 @@ export class Harness {
     return this.driver.clock;
   }
 
+  /** A read-only look inside the running bot (incidents, stored alarms, job counts). */
   get bot() {
-    return this.driver.bot;
+    return this.driver.inspect;
   }
 
   channel(id: string): ChannelExpectations {

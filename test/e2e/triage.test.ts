@@ -1,6 +1,7 @@
 // Alarm triage end to end: alarms arrive as Slack messages and webhooks in their real wire
 // formats; the bot answers with one card per problem, updates it sparingly, and records all.
 import { WebClient } from '@slack/web-api';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StoredMessage } from '../../sandbox/slack-standin/types.js';
 import { Harness } from './harness.js';
@@ -86,7 +87,9 @@ describe('alarm triage', () => {
       text: 'card posted by the attempt that crashed',
       metadata: { event_type: 'opsbot_incident_card', event_payload: { incident_id: 1 } },
     });
-    h.bot.db.prepare("UPDATE jobs SET attempts = 1 WHERE idempotency_key = 'card:1:first'").run();
+    const db = new Database(h.driver.databasePath);
+    db.prepare("UPDATE jobs SET attempts = 1 WHERE idempotency_key = 'card:1:first'").run();
+    db.close();
     await h.advance('30s');
     const cards = h.slack.messages(HELIX_ALARMS).filter((m) => m.bot_id);
     expect(cards).toHaveLength(1);

@@ -7,8 +7,10 @@
 //     issue is found, which repairs an earlier attempt that died between the create and those calls.
 //   addComment — not idempotent on Jira's side; the job's idempotency key guards it.
 import type { Client } from 'jira.js/core';
+import type { Doc } from '../../domain/message.js';
 import { PermanentError } from '../../jobs/errors.js';
-import type { AdfDocument, EscalationTracker, IssueChange, IssueFields, IssueRef } from '../ports.js';
+import type { EscalationTracker, IssueChange, IssueFields, IssueRef } from '../ports.js';
+import { docToAdf } from './adf.js';
 import { type JiraErrorContext, toJiraError } from './errors.js';
 import {
   assertProjectKey,
@@ -116,7 +118,7 @@ export class JiraEscalationTracker implements EscalationTracker {
             issueType: fields.issueType,
             priority: fields.priority,
             summary: fields.summary,
-            description: fields.description,
+            description: docToAdf(fields.description),
             // The lookup label goes in with the create itself: there is no moment the issue exists without it.
             labels: [...new Set([...fields.labels, OPSBOT_LABEL, label])],
           }),
@@ -151,7 +153,7 @@ export class JiraEscalationTracker implements EscalationTracker {
     return { key: issue.key, id: issue.id, url: this.browseUrl(issue.key), created };
   }
 
-  async addComment(issueKey: string, body: AdfDocument): Promise<void> {
+  async addComment(issueKey: string, body: Doc): Promise<void> {
     assertIssueKey(issueKey, this.context.tenantId);
     await this.call(
       {
@@ -160,7 +162,7 @@ export class JiraEscalationTracker implements EscalationTracker {
         issueKey,
         permission: 'Add Comments',
       },
-      () => this.rest.addComment(issueKey, body),
+      () => this.rest.addComment(issueKey, docToAdf(body)),
     );
   }
 

@@ -1,7 +1,13 @@
 // Atlassian Document Format (ADF): tiny builders for what the bot writes into Jira, and the reverse
 // conversion to wiki markup for Server/Data Center (REST v2 takes rich text as wiki markup strings).
 // Only the node types the bot produces are built; `adfToText` also reads the common ones people write.
-import type { AdfDocument } from '../ports.js';
+import type { Doc, Message } from '../../domain/message.js';
+
+export interface AdfDocument {
+  type: 'doc';
+  version: 1;
+  content: unknown[];
+}
 
 export type AdfNode = {
   type: string;
@@ -139,4 +145,48 @@ function blocks(nodes: AdfNode[] | undefined): string {
  */
 export function adfToText(doc: AdfDocument): string {
   return blocks(doc.content as AdfNode[]);
+}
+
+/** Runs → ADF inline nodes. Mentions show `@Display Name` (Jira mentions need Atlassian ids). */
+function runsToAdf(message: Message): AdfNode[] {
+  const out: AdfNode[] = [];
+  for (const r of message) {
+    if ('text' in r) out.push(...splitLines(r.text));
+    else if ('bold' in r && r.bold) out.push({ type: 'text', text: r.bold, marks: [{ type: 'strong' }] });
+    else if ('code' in r && r.code) out.push({ type: 'text', text: r.code, marks: [{ type: 'code' }] });
+    else if ('mention' in r) out.push({ type: 'text', text: `@${r.name ?? r.mention}` });
+    else if ('link' in r && r.label)
+      out.push({ type: 'text', text: r.label, marks: [{ type: 'link', attrs: { href: r.link } }] });
+  }
+  return out;
+}
+
+/** ADF text nodes cannot hold newlines: a line break is a hardBreak node. */
+function splitLines(text: string): AdfNode[] {
+  return text
+    .split('\n')
+    .flatMap((line, i) => [
+      ...(i > 0 ? [{ type: 'hardBreak' }] : []),
+      ...(line === '' ? [] : [{ type: 'text', text: line }]),
+    ]);
+}
+
+/** The neutral document the port takes, rendered as ADF (wiki text is `adfToText` of this). */
+export function docToAdf(d: Doc): AdfDocument {
+  return adfDoc(
+    ...d.blocks.map((b): AdfNode => {
+      if ('heading' in b)
+        return { type: 'heading', attrs: { level: b.level }, content: runsToAdf(b.heading) };
+      if ('paragraph' in b) return { type: 'paragraph', content: runsToAdf(b.paragraph) };
+      if ('bullets' in b)
+        return {
+          type: 'bulletList',
+          content: b.bullets.map((m) => ({
+            type: 'listItem',
+            content: [{ type: 'paragraph', content: runsToAdf(m) }],
+          })),
+        };
+      return adfCodeBlock(b.codeBlock);
+    }),
+  );
 }

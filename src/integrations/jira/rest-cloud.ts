@@ -10,7 +10,7 @@ import {
   setIssueProperty,
 } from 'jira.js/cloud';
 import type { Client } from 'jira.js/core';
-import type { AdfDocument } from '../ports.js';
+import type { AdfDocument } from './adf.js';
 import {
   type JiraRest,
   MAX_PAGES,

@@ -3,7 +3,7 @@
 // through v3, which Data Center does not have — so these calls use jira.js's own transport
 // (`client.sendRequest`: same auth headers, same typed errors) with the documented v2 paths.
 import type { Client } from 'jira.js/core';
-import type { AdfDocument } from '../ports.js';
+import type { AdfDocument } from './adf.js';
 import { adfToText } from './adf.js';
 import {
   type JiraRest,

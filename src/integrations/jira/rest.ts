@@ -2,7 +2,7 @@
 // implementations: Cloud REST v3 (jira.js endpoint functions, ADF) and Server/Data Center REST v2
 // (jira.js transport with v2 paths, wiki text). Responses are parsed here with zod, at the boundary.
 import { z } from 'zod';
-import type { AdfDocument } from '../ports.js';
+import type { AdfDocument } from './adf.js';
 
 export interface SearchedIssue {
   id: string;

@@ -1,11 +1,27 @@
+// Salesforce cases for incidents: opened on request or by tenant rule, kept in step with the
+// timeline (comments, status on resolve), and pulled back (status/owner/priority people change).
+// Every call is a durable job in the `salesforce` lane: in order, retried, never duplicated
+// (the upsert by external id makes a repeat of the same job harmless).
 import { z } from 'zod';
+import {
+  emoji,
+  isMessage,
+  link,
+  type Message,
+  mention,
+  mentionedUsers,
+  msg,
+  plainText,
+  withNames,
+} from '../../domain/message.js';
 import type { CaseTracker } from '../../integrations/ports.js';
+import { defineJob, type JobDefinition } from '../../jobs/definition.js';
 import { RetryableError } from '../../jobs/errors.js';
-import type { TimelineEntry } from '../../store/incident-store.js';
-import type { JobStore } from '../../store/job-store.js';
+import { type RecurringJob, recurringJob } from '../../jobs/recurring.js';
+import type { TimelineEntry, TimelineKind } from '../../store/incident-store.js';
+import type { ActionResult } from '../ports.js';
 import type { IntegrationDeps } from './deps.js';
-import { caseDescription, caseSubject, gatherFacts } from './incident-summary.js';
-import { incidentPermalink } from './permalink.js';
+import { caseDescription, caseSubject, gatherFacts, incidentPermalink } from './incident-summary.js';
 
 export const CASE_JOB = 'salesforce.case';
 export const CASE_COMMENT_JOB = 'salesforce.comment';
@@ -13,34 +29,64 @@ export const CASE_STATUS_JOB = 'salesforce.status';
 export const CASE_POLL_JOB = 'salesforce.poll';
 const LANE = 'salesforce';
 const TARGET = 'salesforce';
+const WATERMARK = 'salesforce.poll.watermark';
 
 const CasePayload = z.object({
   incidentId: z.number(),
   tenantId: z.string(),
   requestedBy: z.string().nullable(),
 });
-const CommentPayload = z.object({ incidentId: z.number(), tenantId: z.string(), text: z.string() });
+// `text` is what jobs queued by earlier versions carry; newer ones carry the structured message.
+const CommentPayload = z.object({
+  incidentId: z.number(),
+  tenantId: z.string(),
+  text: z.string().optional(),
+  message: z.unknown().optional(),
+});
 const StatusPayload = z.object({ incidentId: z.number(), tenantId: z.string(), status: z.string() });
-const PollPayload = z.object({ at: z.number() });
 
 /** Timeline kinds worth a CaseComment (what the customer's case should show). */
-const COMMENTED = new Set(['ack', 'severity', 'escalation', 'resolve']);
+const COMMENTED = new Set<TimelineKind>(['ack', 'severity', 'escalation', 'resolve']);
 
 export interface CaseServiceDeps extends IntegrationDeps {
   tracker: CaseTracker | undefined;
-  jobs: JobStore;
-  /** Called once a case exists (auto-escalation waits for it). */
-  onCaseOpened?: (incidentId: number) => void;
 }
 
 export class CaseService {
+  readonly polling: RecurringJob;
+
   constructor(private readonly deps: CaseServiceDeps) {
-    const { scheduler } = deps;
-    scheduler.register(CASE_JOB, (p, ctx) => this.openCase(p, ctx.now), CasePayload);
-    scheduler.register(CASE_COMMENT_JOB, (p) => this.comment(p), CommentPayload);
-    scheduler.register(CASE_STATUS_JOB, (p) => this.setStatus(p), StatusPayload);
-    scheduler.register(CASE_POLL_JOB, (p) => this.poll(p), PollPayload);
-    deps.incidents.onTimeline((entry) => this.onTimeline(entry));
+    this.polling = recurringJob(deps.scheduler, {
+      kind: CASE_POLL_JOB,
+      failure: { what: 'read back changes made in Salesforce' },
+      // Only when Salesforce is configured; one stream for every account.
+      scopes: () => (deps.tracker ? [{ scope: 'all', recurrence: { every: deps.pollEveryMs } }] : []),
+      run: (occurrence) => this.poll(occurrence.at),
+    });
+  }
+
+  jobs(): JobDefinition<never>[] {
+    return [
+      defineJob({
+        kind: CASE_JOB,
+        payload: CasePayload,
+        failure: { what: 'open the Salesforce case' },
+        run: (p, ctx) => this.openCase(p, ctx.now),
+      }),
+      defineJob({
+        kind: CASE_COMMENT_JOB,
+        payload: CommentPayload,
+        failure: { what: 'add a comment to the Salesforce case' },
+        run: (p) => this.comment(p),
+      }),
+      defineJob({
+        kind: CASE_STATUS_JOB,
+        payload: StatusPayload,
+        failure: { what: 'update the Salesforce case status' },
+        run: (p) => this.setStatus(p),
+      }),
+      this.polling.definition,
+    ] as JobDefinition<never>[];
   }
 
   /** Why cases cannot be opened for this tenant, or undefined when they can. */
@@ -52,16 +98,16 @@ export class CaseService {
   }
 
   /** Queues opening the case; a second request for the same incident is the same job. */
-  request(incidentId: number, requestedBy: string | null): { ok: boolean; message: string } {
+  request(incidentId: number, requestedBy: string | null): ActionResult {
     const incident = this.deps.incidents.get(incidentId);
-    if (!incident) return { ok: false, message: `There is no incident ${incidentId}.` };
+    if (!incident) return { ok: false, message: msg(`There is no incident ${incidentId}.`) };
     const why = this.unavailable(incident.tenantId);
-    if (why) return { ok: false, message: `Cannot open a Salesforce case for ${incident.ref}: ${why}.` };
+    if (why) return { ok: false, message: msg(`Cannot open a Salesforce case for ${incident.ref}: ${why}.`) };
     const existing = this.deps.links.get(incidentId, 'salesforce');
     if (existing)
       return {
         ok: true,
-        message: `${incident.ref} already has Salesforce case ${existing.ref}: ${existing.url}`,
+        message: msg(`${incident.ref} already has Salesforce case `, link(existing.url, existing.ref)),
       };
     const { created } = this.deps.scheduler.enqueue({
       kind: CASE_JOB,
@@ -70,24 +116,51 @@ export class CaseService {
       lane: LANE,
     });
     if (created) {
-      const who = requestedBy ? `<@${requestedBy}>` : 'the tenant rule';
-      this.deps.incidents.addTimeline(
+      this.deps.timeline.record({
         incidentId,
-        this.deps.clock.now(),
-        'case',
-        requestedBy,
-        `Salesforce case requested by ${who}`,
-      );
+        at: this.deps.clock.now(),
+        kind: 'case',
+        actor: requestedBy,
+        message: msg('Salesforce case requested by ', requestedBy ? mention(requestedBy) : 'the tenant rule'),
+      });
     }
-    return { ok: true, message: `Opening a Salesforce case for ${incident.ref}; the card will link it.` };
+    return {
+      ok: true,
+      message: msg(`Opening a Salesforce case for ${incident.ref}; the card will link it.`),
+    };
   }
 
-  /** Keeps the poll of changes people make in Salesforce going (idempotent per occurrence). */
-  ensurePolling(): void {
-    if (!this.deps.tracker) return;
-    const at = this.deps.clock.now() + this.deps.pollEveryMs;
-    const slot = Math.floor(at / this.deps.pollEveryMs);
-    this.deps.scheduler.enqueue({ kind: CASE_POLL_JOB, payload: { at }, key: `sf-poll:${slot}`, runAt: at });
+  /** A case exists or is on its way for this incident. */
+  hasCase(incidentId: number): boolean {
+    return Boolean(
+      this.deps.links.get(incidentId, 'salesforce') || this.deps.jobs.getByKey(`sf-case:${incidentId}`),
+    );
+  }
+
+  /** Mirrors significant timeline entries as CaseComments (and the status on resolve). */
+  onTimeline(entry: TimelineEntry): void {
+    if (!COMMENTED.has(entry.kind)) return;
+    const incident = this.deps.incidents.get(entry.incidentId);
+    if (!incident || this.unavailable(incident.tenantId) || !this.hasCase(incident.id)) return;
+    this.deps.scheduler.enqueue({
+      kind: CASE_COMMENT_JOB,
+      payload: {
+        incidentId: incident.id,
+        tenantId: incident.tenantId,
+        message: msg(`[opsbot] ${incident.ref}: `, entry.message),
+      },
+      key: `sf-comment:${entry.id}`,
+      lane: LANE,
+    });
+    const resolvedStatus = this.deps.tenants.tenant(incident.tenantId)?.salesforce?.resolvedStatus;
+    if (entry.kind === 'resolve' && resolvedStatus) {
+      this.deps.scheduler.enqueue({
+        kind: CASE_STATUS_JOB,
+        payload: { incidentId: incident.id, tenantId: incident.tenantId, status: resolvedStatus },
+        key: `sf-status:${incident.id}:${entry.id}`,
+        lane: LANE,
+      });
+    }
   }
 
   private call<T>(
@@ -113,7 +186,7 @@ export class CaseService {
       incidents,
       incident,
       tenant,
-      await incidentPermalink(this.deps.slackCall, incident),
+      await incidentPermalink(this.deps.permalinks, incident),
     );
     const sev = `sev${incident.severity}` as const;
     // The external id is the incident's identity: a retry after a crash finds the same case.
@@ -141,29 +214,30 @@ export class CaseService {
       },
       at,
     );
-    incidents.addTimeline(
-      incident.id,
+    const verb = ref.created ? 'opened' : 'linked';
+    this.deps.timeline.record({
+      incidentId: incident.id,
       at,
-      'case',
-      null,
-      `Salesforce case ${ref.caseNumber} ${ref.created ? 'opened' : 'linked'}`,
-      {
-        caseId: ref.id,
-      },
-    );
+      kind: 'case',
+      actor: null,
+      message: msg(`Salesforce case ${ref.caseNumber} ${verb}`),
+      data: { caseId: ref.id },
+    });
     incidents.touch(incident.id);
-    this.deps.refreshCard(incident.id, `${ref.caseNumber}`);
+    this.deps.events.emit('card.changed', { incidentId: incident.id, reason: ref.caseNumber });
     if (incident.cardTs) {
       this.deps.chat.post(
-        {
-          channel: incident.channel,
-          thread_ts: incident.cardTs,
-          text: `:file_folder: Salesforce case <${ref.url}|${ref.caseNumber}> ${ref.created ? 'opened' : 'linked'} for ${incident.ref}.`,
-        },
+        { channel: incident.channel, threadTs: incident.cardTs },
+        msg(
+          emoji('file_folder'),
+          ' Salesforce case ',
+          link(ref.url, ref.caseNumber),
+          ` ${verb} for ${incident.ref}.`,
+        ),
         `sf-case-note:${incident.id}`,
       );
     }
-    this.deps.onCaseOpened?.(incident.id);
+    this.deps.events.emit('case.opened', { incidentId: incident.id });
     return { caseNumber: ref.caseNumber, created: ref.created };
   }
 
@@ -173,8 +247,15 @@ export class CaseService {
       // The case job runs first in the same lane; without a link it failed for good or never ran.
       return { skipped: 'no case for this incident' };
     }
-    await this.call(this.deps.clock.now(), p.tenantId, (t) => t.addComment(link.externalId, p.text));
+    const body = isMessage(p.message) ? await this.plainWithNames(p.message) : (p.text ?? '');
+    await this.call(this.deps.clock.now(), p.tenantId, (t) => t.addComment(link.externalId, body));
     return { caseNumber: link.ref };
+  }
+
+  /** Salesforce shows plain text: mentions become `@Display Name`, links `label (url)`. */
+  private async plainWithNames(message: Message): Promise<string> {
+    const names = await this.deps.people.displayNames(mentionedUsers(message));
+    return plainText(withNames(message, names));
   }
 
   private async setStatus(p: z.infer<typeof StatusPayload>): Promise<unknown> {
@@ -191,16 +272,16 @@ export class CaseService {
   }
 
   /** Pulls back what people changed in Salesforce (status, owner, priority) since the last poll. */
-  private async poll(p: z.infer<typeof PollPayload>): Promise<unknown> {
-    const { links, incidents, tenants, clock } = this.deps;
+  private async poll(until: number): Promise<unknown> {
+    const { links, incidents, tenants, clock, watermarks } = this.deps;
     try {
       const accounts = tenants
         .all()
         .map((t) => t.salesforce?.accountId)
         .filter((id): id is string => Boolean(id));
-      const since = Number(links.getValue('salesforce.poll.watermark') ?? p.at - this.deps.pollEveryMs);
+      const since = watermarks.get(WATERMARK) ?? until - this.deps.pollEveryMs;
       if (accounts.length === 0) return { skipped: 'no accounts' };
-      const changes = await this.call(clock.now(), undefined, (t) => t.changedSince(accounts, since, p.at));
+      const changes = await this.call(clock.now(), undefined, (t) => t.changedSince(accounts, since, until));
       for (const change of changes) {
         const link = links.byExternalId('salesforce', change.id);
         if (!link) continue;
@@ -214,51 +295,28 @@ export class CaseService {
         if (diffs.length === 0) continue;
         const incident = incidents.get(link.incidentId);
         if (!incident) continue;
-        const text = `Salesforce case ${change.caseNumber}: ${diffs.join(', ')}`;
-        incidents.addTimeline(incident.id, clock.now(), 'case-update', null, text);
+        const text = msg(`Salesforce case ${change.caseNumber}: ${diffs.join(', ')}`);
+        this.deps.timeline.record({
+          incidentId: incident.id,
+          at: clock.now(),
+          kind: 'case-update',
+          actor: null,
+          message: text,
+        });
         if (incident.cardTs) {
           this.deps.chat.post(
-            { channel: incident.channel, thread_ts: incident.cardTs, text: `:file_folder: ${text}` },
+            { channel: incident.channel, threadTs: incident.cardTs },
+            msg(emoji('file_folder'), ' ', text),
             `sf-change:${change.id}:${change.lastModified}`,
           );
         }
       }
-      links.setValue('salesforce.poll.watermark', String(p.at), clock.now());
+      watermarks.set(WATERMARK, until, clock.now());
       return { changes: changes.length };
     } catch (error) {
       // A poll is periodic: a failed one is skipped (the watermark keeps the window), not retried.
       this.deps.logger.warn({ err: error }, 'Salesforce poll failed; the next poll covers the window');
       return { failed: error instanceof Error ? error.message : String(error) };
-    } finally {
-      this.ensurePolling();
-    }
-  }
-
-  private onTimeline(entry: TimelineEntry): void {
-    if (!COMMENTED.has(entry.kind)) return;
-    const incident = this.deps.incidents.get(entry.incidentId);
-    if (!incident || this.unavailable(incident.tenantId)) return;
-    const hasCase =
-      this.deps.links.get(incident.id, 'salesforce') || this.deps.jobs.getByKey(`sf-case:${incident.id}`);
-    if (!hasCase) return;
-    this.deps.scheduler.enqueue({
-      kind: CASE_COMMENT_JOB,
-      payload: {
-        incidentId: incident.id,
-        tenantId: incident.tenantId,
-        text: `[opsbot] ${incident.ref}: ${plain(entry.text)}`,
-      },
-      key: `sf-comment:${entry.id}`,
-      lane: LANE,
-    });
-    const resolvedStatus = this.deps.tenants.tenant(incident.tenantId)?.salesforce?.resolvedStatus;
-    if (entry.kind === 'resolve' && resolvedStatus) {
-      this.deps.scheduler.enqueue({
-        kind: CASE_STATUS_JOB,
-        payload: { incidentId: incident.id, tenantId: incident.tenantId, status: resolvedStatus },
-        key: `sf-status:${incident.id}:${entry.id}`,
-        lane: LANE,
-      });
     }
   }
 }
@@ -266,11 +324,6 @@ export class CaseService {
 /** The value stored in the case's external-id field. */
 export function incidentExternalId(incidentId: number): string {
   return `opsbot-${incidentId}`;
-}
-
-/** Slack mrkdwn (<@U…>, <url|label>) into plain text for Salesforce. */
-function plain(text: string): string {
-  return text.replace(/<@([A-Z0-9]+)>/g, '@$1').replace(/<([^|>]+)\|([^>]+)>/g, '$2 ($1)');
 }
 
 function describeDiff(

@@ -1,10 +1,25 @@
 import { z } from 'zod';
-import { adfDoc, adfParagraph } from '../../integrations/jira/adf.js';
+import {
+  bold,
+  type Doc,
+  doc,
+  docMentions,
+  docWithNames,
+  emoji,
+  fromMrkdwn,
+  isMessage,
+  link,
+  type Message,
+  mention,
+  msg,
+} from '../../domain/message.js';
 import type { EscalationTracker } from '../../integrations/ports.js';
+import { defineJob, type JobDefinition } from '../../jobs/definition.js';
 import { PermanentError, RetryableError } from '../../jobs/errors.js';
+import { type RecurringJob, recurringJob } from '../../jobs/recurring.js';
+import type { ActionResult } from '../ports.js';
 import type { IntegrationDeps } from './deps.js';
-import { gatherFacts, issueDescription, issueSummary } from './incident-summary.js';
-import { incidentPermalink } from './permalink.js';
+import { gatherFacts, incidentPermalink, issueDescription, issueSummary } from './incident-summary.js';
 
 export const ESCALATE_JOB = 'jira.escalate';
 export const JIRA_COMMENT_JOB = 'jira.comment';
@@ -16,13 +31,15 @@ const EscalatePayload = z.object({
   requestedBy: z.string().nullable(),
   note: z.string().optional(),
 });
+// `author`/`text` hold Slack mrkdwn in jobs queued by earlier versions; newer ones carry the
+// author's user id and the message as runs.
 const CommentPayload = z.object({
   incidentId: z.number(),
   tenantId: z.string(),
   author: z.string(),
-  text: z.string(),
+  text: z.string().optional(),
+  message: z.unknown().optional(),
 });
-const PollPayload = z.object({ site: z.string(), at: z.number() });
 
 export interface EscalationServiceDeps extends IntegrationDeps {
   /** Jira sites by env prefix (JIRA, JIRA_HELIX…). */
@@ -30,10 +47,35 @@ export interface EscalationServiceDeps extends IntegrationDeps {
 }
 
 export class EscalationService {
+  readonly polling: RecurringJob;
+
   constructor(private readonly deps: EscalationServiceDeps) {
-    deps.scheduler.register(ESCALATE_JOB, (p, ctx) => this.escalate(p, ctx.now), EscalatePayload);
-    deps.scheduler.register(JIRA_COMMENT_JOB, (p, ctx) => this.comment(p, ctx.now), CommentPayload);
-    deps.scheduler.register(JIRA_POLL_JOB, (p) => this.poll(p), PollPayload);
+    this.polling = recurringJob(deps.scheduler, {
+      kind: JIRA_POLL_JOB,
+      failure: { what: 'read back status changes made in Jira' },
+      // One stream per configured Jira site.
+      scopes: () =>
+        [...deps.trackers.keys()].map((site) => ({ scope: site, recurrence: { every: deps.pollEveryMs } })),
+      run: (occurrence) => this.poll(occurrence.scope, occurrence.at),
+    });
+  }
+
+  jobs(): JobDefinition<never>[] {
+    return [
+      defineJob({
+        kind: ESCALATE_JOB,
+        payload: EscalatePayload,
+        failure: { what: 'create the Jira/Orion escalation' },
+        run: (p, ctx) => this.escalate(p, ctx.now),
+      }),
+      defineJob({
+        kind: JIRA_COMMENT_JOB,
+        payload: CommentPayload,
+        failure: { what: 'add a comment to the Jira issue' },
+        run: (p, ctx) => this.comment(p, ctx.now),
+      }),
+      this.polling.definition,
+    ] as JobDefinition<never>[];
   }
 
   unavailable(tenantId: string): string | undefined {
@@ -44,14 +86,17 @@ export class EscalationService {
     return undefined;
   }
 
-  request(incidentId: number, requestedBy: string | null, note?: string): { ok: boolean; message: string } {
+  request(incidentId: number, requestedBy: string | null, note?: string): ActionResult {
     const incident = this.deps.incidents.get(incidentId);
-    if (!incident) return { ok: false, message: `There is no incident ${incidentId}.` };
+    if (!incident) return { ok: false, message: msg(`There is no incident ${incidentId}.`) };
     const why = this.unavailable(incident.tenantId);
-    if (why) return { ok: false, message: `Cannot escalate ${incident.ref} to engineering: ${why}.` };
+    if (why) return { ok: false, message: msg(`Cannot escalate ${incident.ref} to engineering: ${why}.`) };
     const existing = this.deps.links.get(incidentId, 'jira');
     if (existing)
-      return { ok: true, message: `${incident.ref} is already escalated: ${existing.ref} ${existing.url}` };
+      return {
+        ok: true,
+        message: msg(`${incident.ref} is already escalated: `, link(existing.url, existing.ref)),
+      };
     const tenant = this.deps.tenants.tenant(incident.tenantId);
     const { created } = this.deps.scheduler.enqueue({
       kind: ESCALATE_JOB,
@@ -60,18 +105,21 @@ export class EscalationService {
       lane: `jira:${tenant?.jira.site}`,
     });
     if (created) {
-      const who = requestedBy ? `<@${requestedBy}>` : 'the tenant rule';
-      this.deps.incidents.addTimeline(
+      this.deps.timeline.record({
         incidentId,
-        this.deps.clock.now(),
-        'escalation',
-        requestedBy,
-        `Escalation to engineering requested by ${who}${note ? `: ${note}` : ''}`,
-      );
+        at: this.deps.clock.now(),
+        kind: 'escalation',
+        actor: requestedBy,
+        message: msg(
+          'Escalation to engineering requested by ',
+          requestedBy ? mention(requestedBy) : 'the tenant rule',
+          note ? `: ${note}` : undefined,
+        ),
+      });
     }
     return {
       ok: true,
-      message: `Escalating ${incident.ref} to ${tenant?.jira.projectKey}; the card will link the issue.`,
+      message: msg(`Escalating ${incident.ref} to ${tenant?.jira.projectKey}; the card will link the issue.`),
     };
   }
 
@@ -85,35 +133,32 @@ export class EscalationService {
     this.request(incidentId, null);
   }
 
-  /** "Send to Jira": mirror a Slack message of the incident's thread as a comment. */
-  mirror(
-    incidentId: number,
-    author: string,
-    text: string,
-    messageKey: string,
-  ): { ok: boolean; message: string } {
+  /**
+   * "Send to Jira": mirror a message of the incident's thread as a comment. `message` is what
+   * the person wrote, as runs (the Slack edge parses its mrkdwn); `author` a user id or null.
+   */
+  mirror(incidentId: number, author: string | null, message: Message, messageKey: string): ActionResult {
     const incident = this.deps.incidents.get(incidentId);
-    if (!incident) return { ok: false, message: 'That message is not in an incident thread.' };
-    const link = this.deps.links.get(incidentId, 'jira');
-    if (!link && !this.escalationRequested(incidentId)) {
+    if (!incident) return { ok: false, message: msg('That message is not in an incident thread.') };
+    const issue = this.deps.links.get(incidentId, 'jira');
+    if (!issue && !this.escalationRequested(incidentId)) {
       return {
         ok: false,
-        message: `${incident.ref} is not escalated yet: click *Escalate to engineering* on the card first.`,
+        message: msg(
+          `${incident.ref} is not escalated yet: click `,
+          bold('Escalate to engineering'),
+          ' on the card first.',
+        ),
       };
     }
     const tenant = this.deps.tenants.tenant(incident.tenantId);
     this.deps.scheduler.enqueue({
       kind: JIRA_COMMENT_JOB,
-      payload: { incidentId, tenantId: incident.tenantId, author, text },
+      payload: { incidentId, tenantId: incident.tenantId, author: author ?? '', message },
       key: `jira-comment:${messageKey}`,
       lane: `jira:${tenant?.jira.site}`,
     });
-    return { ok: true, message: `Sending that message to ${link?.ref ?? 'the Jira issue'}.` };
-  }
-
-  ensurePolling(): void {
-    for (const site of this.deps.trackers.keys())
-      this.schedulePoll(site, this.deps.clock.now() + this.deps.pollEveryMs);
+    return { ok: true, message: msg(`Sending that message to ${issue?.ref ?? 'the Jira issue'}.`) };
   }
 
   /**
@@ -134,11 +179,18 @@ export class EscalationService {
     if (before?.status === status || (before?.status == null && !transition)) return true;
     const incident = incidents.get(link.incidentId);
     if (!incident) return true;
-    const text = `${issueKey} is now *${status}*${changedBy ? ` (by ${changedBy})` : ''}`;
-    incidents.addTimeline(incident.id, clock.now(), 'jira-update', null, text);
+    const text = msg(`${issueKey} is now `, bold(status), changedBy ? ` (by ${changedBy})` : undefined);
+    this.deps.timeline.record({
+      incidentId: incident.id,
+      at: clock.now(),
+      kind: 'jira-update',
+      actor: null,
+      message: text,
+    });
     if (incident.cardTs) {
       this.deps.chat.post(
-        { channel: incident.channel, thread_ts: incident.cardTs, text: `:jira: ${text}` },
+        { channel: incident.channel, threadTs: incident.cardTs },
+        msg(emoji('jira'), ' ', text),
         `jira-status:${issueKey}:${status}:${clock.now()}`,
       );
     }
@@ -167,12 +219,13 @@ export class EscalationService {
     if (!incident || !tenant) return { skipped: 'incident gone' };
     const existing = links.get(incident.id, 'jira');
     if (existing) return { key: existing.ref };
-    const permalink = await incidentPermalink(this.deps.slackCall, incident);
+    const permalink = await incidentPermalink(this.deps.permalinks, incident);
     const facts = gatherFacts(incidents, incident, tenant, permalink);
     const sfCase = links.get(incident.id, 'salesforce');
     if (sfCase) Object.assign(facts, { caseNumber: sfCase.ref, caseUrl: sfCase.url });
     const sev = `sev${incident.severity}` as const;
     const tracker = this.tracker(tenant.id);
+    const description = await this.withNames(issueDescription(facts, p.note));
     const ref = await this.deps.breaker.run(`jira:${tenant.jira.site}`, now, () =>
       tracker.findOrCreateIssue(
         incident.id,
@@ -181,7 +234,7 @@ export class EscalationService {
           issueType: tenant.jira.issueType,
           priority: tenant.jira.priorities[sev],
           summary: issueSummary(facts),
-          description: issueDescription(facts, p.note),
+          description,
           labels: [`tenant-${tenant.id}`, `cluster-${incident.cluster}`, `category-${incident.category}`],
         },
         { url: permalink, title: `Slack: ${incident.ref} (${tenant.name})` },
@@ -199,23 +252,25 @@ export class EscalationService {
       },
       at,
     );
-    incidents.addTimeline(
-      incident.id,
+    this.deps.timeline.record({
+      incidentId: incident.id,
       at,
-      'escalation-opened',
-      null,
-      `Escalated to engineering: ${ref.key}`,
-      { key: ref.key },
-    );
+      kind: 'escalation-opened',
+      actor: null,
+      message: msg(`Escalated to engineering: ${ref.key}`),
+      data: { key: ref.key },
+    });
     incidents.touch(incident.id);
-    this.deps.refreshCard(incident.id, `${ref.key}`);
+    this.deps.events.emit('card.changed', { incidentId: incident.id, reason: ref.key });
     if (incident.cardTs) {
       this.deps.chat.post(
-        {
-          channel: incident.channel,
-          thread_ts: incident.cardTs,
-          text: `:rocket: Escalated to engineering: <${ref.url}|${ref.key}>${ref.created ? '' : ' (existing issue)'}.`,
-        },
+        { channel: incident.channel, threadTs: incident.cardTs },
+        msg(
+          emoji('rocket'),
+          ' Escalated to engineering: ',
+          link(ref.url, ref.key),
+          ref.created ? '.' : ' (existing issue).',
+        ),
         `jira-note:${incident.id}`,
       );
     }
@@ -227,52 +282,46 @@ export class EscalationService {
     if (!link) throw new RetryableError('waiting for the escalation issue to exist');
     const tenant = this.deps.tenants.tenant(p.tenantId);
     const tracker = this.tracker(p.tenantId);
-    await this.deps.breaker.run(`jira:${tenant?.jira.site}`, now, () =>
-      tracker.addComment(link.ref, adfDoc(adfParagraph(`From Slack, ${p.author}: ${p.text}`))),
+    // Jobs from earlier versions carry mrkdwn text and a `<@U…>` author: read them as runs.
+    const said = isMessage(p.message) ? p.message : fromMrkdwn(p.text ?? '');
+    const author = /^<@([A-Z0-9]+)>$/.exec(p.author)?.[1] ?? p.author;
+    const body = doc({ paragraph: msg('From Slack, ', author ? mention(author) : 'someone', ': ', said) });
+    await this.deps.breaker.run(`jira:${tenant?.jira.site}`, now, async () =>
+      tracker.addComment(link.ref, await this.withNames(body)),
     );
     return { key: link.ref };
   }
 
-  private async poll(p: z.infer<typeof PollPayload>): Promise<unknown> {
-    const tracker = this.deps.trackers.get(p.site);
+  /** Jira cannot render Slack mentions: they read `@Display Name`. */
+  private async withNames(d: Doc): Promise<Doc> {
+    return docWithNames(d, await this.deps.people.displayNames(docMentions(d)));
+  }
+
+  private async poll(site: string, until: number): Promise<unknown> {
+    const tracker = this.deps.trackers.get(site);
     try {
       if (!tracker) return { skipped: 'site gone' };
-      const key = `jira.poll.watermark.${p.site}`;
-      const since = Number(this.deps.links.getValue(key) ?? p.at - this.deps.pollEveryMs);
+      const key = `jira.poll.watermark.${site}`;
+      const since = this.deps.watermarks.get(key) ?? until - this.deps.pollEveryMs;
       const projects = new Set(
         this.deps.tenants
           .all()
-          .filter((t) => t.jira.site === p.site)
+          .filter((t) => t.jira.site === site)
           .map((t) => t.jira.projectKey),
       );
       let changes = 0;
       for (const project of projects) {
-        const updates = await this.deps.breaker.run(`jira:${p.site}`, this.deps.clock.now(), () =>
+        const updates = await this.deps.breaker.run(`jira:${site}`, this.deps.clock.now(), () =>
           tracker.changedSince(project, since),
         );
         for (const u of updates) if (this.statusChanged(u.key, u.status, null)) changes++;
       }
-      this.deps.links.setValue(key, String(p.at), this.deps.clock.now());
+      this.deps.watermarks.set(key, until, this.deps.clock.now());
       return { changes };
     } catch (error) {
       // A poll is periodic: a failed one is skipped (the watermark keeps the window), not retried.
-      this.deps.logger.warn(
-        { err: error, site: p.site },
-        'Jira poll failed; the next poll covers the window',
-      );
+      this.deps.logger.warn({ err: error, site }, 'Jira poll failed; the next poll covers the window');
       return { failed: error instanceof Error ? error.message : String(error) };
-    } finally {
-      this.schedulePoll(p.site, p.at + this.deps.pollEveryMs);
     }
-  }
-
-  private schedulePoll(site: string, at: number): void {
-    const slot = Math.floor(at / this.deps.pollEveryMs);
-    this.deps.scheduler.enqueue({
-      kind: JIRA_POLL_JOB,
-      payload: { site, at },
-      key: `jira-poll:${site}:${slot}`,
-      runAt: at,
-    });
   }
 }

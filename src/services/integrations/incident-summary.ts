@@ -1,15 +1,10 @@
 // What an incident looks like to the outside systems: one place that writes the case subject
-// and description and the Jira summary and ADF description, so both say the same thing.
+// and description and the Jira summary and description, so both say the same thing. The Jira
+// description is a neutral document; the Jira adapter renders it as ADF (v3) or wiki text (v2).
 import type { TenantConfig } from '../../config/schema.js';
-import {
-  adfBulletList,
-  adfCodeBlock,
-  adfDoc,
-  adfHeading,
-  adfParagraph,
-} from '../../integrations/jira/adf.js';
-import type { AdfDocument } from '../../integrations/ports.js';
+import { type Doc, doc, link, msg } from '../../domain/message.js';
 import type { Incident, IncidentStore } from '../../store/incident-store.js';
+import type { Permalinks } from '../ports.js';
 
 export interface IncidentFacts {
   incident: Incident;
@@ -20,6 +15,12 @@ export interface IncidentFacts {
   excerpt: string[];
   caseNumber?: string;
   caseUrl?: string;
+}
+
+/** A link people can click to the incident's card (or its channel before the card exists). */
+export async function incidentPermalink(links: Permalinks, incident: Incident): Promise<string> {
+  const direct = incident.cardTs ? await links.permalink(incident.channel, incident.cardTs) : undefined;
+  return direct ?? links.channelLink(incident.channel);
 }
 
 export function gatherFacts(
@@ -70,19 +71,23 @@ export function issueSummary(f: IncidentFacts): string {
   return `${f.tenant.name} ${f.incident.cluster}: ${f.incident.title} (${f.incident.ref})`.slice(0, 250);
 }
 
-export function issueDescription(f: IncidentFacts, note: string | undefined): AdfDocument {
-  return adfDoc(
-    adfHeading(`${f.incident.ref}: ${f.incident.title}`, 3),
-    adfBulletList([
-      `Customer: ${f.tenant.name}`,
-      `Cluster: ${f.incident.cluster}${f.site ? ` (${f.site})` : ''}`,
-      `Category: ${f.incident.category} — Sev${f.incident.severity}`,
-      `Alarms: ${f.counts.total} (${f.counts.firing} firing)`,
-      f.caseNumber ? `Salesforce case: ${f.caseNumber}` : 'Salesforce case: none',
-    ]),
-    ...(note ? [adfParagraph(`Note from the escalating engineer: ${note}`)] : []),
-    adfParagraph('Alarm excerpt:'),
-    adfCodeBlock(f.excerpt.join('\n') || '(no alarms)'),
-    adfParagraph('Slack thread', f.permalink),
+export function issueDescription(f: IncidentFacts, note: string | undefined): Doc {
+  return doc(
+    { heading: msg(`${f.incident.ref}: ${f.incident.title}`), level: 3 },
+    {
+      bullets: [
+        msg(`Customer: ${f.tenant.name}`),
+        msg(`Cluster: ${f.incident.cluster}${f.site ? ` (${f.site})` : ''}`),
+        msg(`Category: ${f.incident.category} — Sev${f.incident.severity}`),
+        msg(`Alarms: ${f.counts.total} (${f.counts.firing} firing)`),
+        f.caseNumber
+          ? msg('Salesforce case: ', f.caseUrl ? link(f.caseUrl, f.caseNumber) : f.caseNumber)
+          : msg('Salesforce case: none'),
+      ],
+    },
+    ...(note ? [{ paragraph: msg(`Note from the escalating engineer: ${note}`) }] : []),
+    { paragraph: msg('Alarm excerpt:') },
+    { codeBlock: f.excerpt.join('\n') || '(no alarms)' },
+    { paragraph: msg(link(f.permalink, 'Slack thread')) },
   );
 }

@@ -1,123 +1,98 @@
-// Job handlers that keep incident cards in step with the store: post/update the card, remind
-// while nobody acknowledges, auto-resolve after the quiet period. Each is idempotent: it reads
-// the current state and does nothing when there is nothing to do.
-import type { Logger } from 'pino';
+// Jobs that keep incident cards in step with the store: post/update the card, remind while
+// nobody acknowledges, auto-resolve after the quiet period. Each is idempotent: it reads the
+// current state and does nothing when there is nothing to do. How a card reaches chat (metadata,
+// adopting a card a crashed attempt already posted) is the CardPublisher's business.
 import { z } from 'zod';
 import type { Clock } from '../../domain/clock.js';
 import { formatDuration } from '../../domain/clock.js';
-import type { Scheduler } from '../../jobs/scheduler.js';
-import type { ChatSender, SlackCall } from '../../slack/outbox.js';
-import { renderIncidentCard } from '../../slack/views/incident-card.js';
+import { mention, msg } from '../../domain/message.js';
+import { defineJob, type JobDefinition } from '../../jobs/definition.js';
 import type { IncidentStore } from '../../store/incident-store.js';
-import type { SilenceStore } from '../../store/silence-store.js';
+import type { EventHub } from '../events.js';
+import type { ChatPort } from '../ports.js';
 import type { TenantDirectory } from '../tenant-directory.js';
+import type { Timeline } from '../timeline.js';
 import { AUTORESOLVE_JOB, CARD_JOB, type CardScheduler, REPEAT_JOB } from './card-scheduler.js';
-import type { CardViewBuilder } from './card-view.js';
+import type { CardViewBuilder, IncidentCardView } from './card-view.js';
 import type { TriagePolicy } from './policy.js';
 
-const CardPayload = z.object({ incidentId: z.number() });
-
-/** Slack message metadata type that marks a message as an incident's card. */
-export const CARD_EVENT_TYPE = 'opsbot_incident_card';
-
-/** The ts of a card for this incident already in the channel, if a previous attempt posted one. */
-async function findPostedCard(
-  slackCall: SlackCall,
-  channel: string,
-  incidentId: number,
-  openedAt: number,
-): Promise<string | undefined> {
-  const history = await slackCall('conversations.history', {
-    channel,
-    oldest: String(Math.floor(openedAt / 1000) - 1),
-    include_all_metadata: true,
-    limit: 200,
-  });
-  const messages = (history.messages ?? []) as Array<{
-    ts?: string;
-    metadata?: { event_type?: string; event_payload?: { incident_id?: number } };
-  }>;
-  return messages.find(
-    (m) => m.metadata?.event_type === CARD_EVENT_TYPE && m.metadata.event_payload?.incident_id === incidentId,
-  )?.ts;
+/** Posts a card, or updates the one already out; returns the card's ts. */
+export interface CardPublisher {
+  publish(
+    card: {
+      incidentId: number;
+      channel: string;
+      openedAt: number;
+      /** The card's ts when one is recorded. */
+      ts: string | null;
+      /** An earlier attempt may have reached chat without us recording the ts. */
+      retry: boolean;
+    },
+    view: IncidentCardView,
+  ): Promise<string>;
 }
-const RepeatPayload = z.object({ incidentId: z.number(), n: z.number() });
-const AutoResolvePayload = z.object({ incidentId: z.number(), dueAt: z.number() });
 
 export interface CardJobDeps {
-  scheduler: Scheduler;
   incidents: IncidentStore;
-  silences: SilenceStore;
+  timeline: Timeline;
+  events: EventHub;
   tenants: TenantDirectory;
   views: CardViewBuilder;
   cards: CardScheduler;
-  slackCall: SlackCall;
-  chat: ChatSender;
+  publisher: CardPublisher;
+  chat: ChatPort;
   policy: TriagePolicy;
   clock: Clock;
-  logger: Logger;
-  /** The incident's first card is out (tenant rules open cases and escalations then, with its link). */
-  onFirstPost?: (incidentId: number) => void;
 }
 
-export function registerCardJobs(deps: CardJobDeps): void {
-  const { scheduler, incidents, cards, clock, policy } = deps;
+const CardPayload = z.object({ incidentId: z.number() });
+const RepeatPayload = z.object({ incidentId: z.number(), n: z.number() });
+const AutoResolvePayload = z.object({ incidentId: z.number(), dueAt: z.number() });
 
-  scheduler.register(
-    CARD_JOB,
-    async ({ incidentId }, { now, job }) => {
+export function cardJobs(deps: CardJobDeps): JobDefinition<never>[] {
+  const { incidents, cards, clock, policy } = deps;
+
+  const card = defineJob({
+    kind: CARD_JOB,
+    payload: CardPayload,
+    failure: { what: 'post or update the incident card' },
+    run: async ({ incidentId }, { now, job }) => {
       const incident = incidents.get(incidentId);
       if (!incident) return { skipped: 'no such incident' };
       if (incident.cardTs && incident.version <= incident.renderedVersion) return { skipped: 'up to date' };
-      const rendered = renderIncidentCard(deps.views.build(incident, now));
-      if (!incident.cardTs) {
-        // A retry (or a run after a crash) may follow a post that reached Slack before we could
-        // record its ts: look for the card by its metadata before posting a second one.
-        const earlier =
-          job.attempts > 1
-            ? await findPostedCard(deps.slackCall, incident.channel, incidentId, incident.openedAt)
-            : undefined;
-        const response = earlier
-          ? await deps.slackCall('chat.update', {
-              channel: incident.channel,
-              ts: earlier,
-              text: rendered.text,
-              blocks: rendered.blocks,
-            })
-          : await deps.slackCall('chat.postMessage', {
-              channel: incident.channel,
-              text: rendered.text,
-              blocks: rendered.blocks,
-              unfurl_links: false,
-              metadata: { event_type: CARD_EVENT_TYPE, event_payload: { incident_id: incidentId } },
-            });
-        const ts = String(earlier ?? response.ts);
-        incidents.update(
+      const ts = await deps.publisher.publish(
+        {
           incidentId,
-          { card_ts: ts, card_posted_at: now, card_rendered_at: now, rendered_version: incident.version },
-          false,
-        );
-        if (incident.status === 'open') cards.scheduleRepeat(incidentId, 1, now + policy.repeatIntervalMs);
-        deps.onFirstPost?.(incidentId);
-      } else {
-        await deps.slackCall('chat.update', {
           channel: incident.channel,
+          openedAt: incident.openedAt,
           ts: incident.cardTs,
-          text: rendered.text,
-          blocks: rendered.blocks,
-        });
-        incidents.update(incidentId, { card_rendered_at: now, rendered_version: incident.version }, false);
+          retry: job.attempts > 1,
+        },
+        deps.views.build(incident, now),
+      );
+      const first = !incident.cardTs;
+      incidents.update(
+        incidentId,
+        first
+          ? { cardTs: ts, cardPostedAt: now, cardRenderedAt: now, renderedVersion: incident.version }
+          : { cardRenderedAt: now, renderedVersion: incident.version },
+        false,
+      );
+      if (first) {
+        if (incident.status === 'open') cards.scheduleRepeat(incidentId, 1, now + policy.repeatIntervalMs);
+        deps.events.emit('card.posted', { incidentId });
       }
-      // Alarms that arrived while we were talking to Slack get the next window.
+      // Alarms that arrived while we were talking to chat get the next window.
       cards.changed(incidentId, clock.now());
       return { rendered: incident.version };
     },
-    CardPayload,
-  );
+  });
 
-  scheduler.register(
-    REPEAT_JOB,
-    async ({ incidentId, n }, { now }) => {
+  const repeat = defineJob({
+    kind: REPEAT_JOB,
+    payload: RepeatPayload,
+    failure: { what: 'remind about an unacknowledged incident' },
+    run: async ({ incidentId, n }, { now }) => {
       const incident = incidents.get(incidentId);
       if (incident?.status !== 'open' || !incident.cardTs) return { skipped: 'not open' };
       if (incident.flapping) {
@@ -126,43 +101,56 @@ export function registerCardJobs(deps: CardJobDeps): void {
       }
       const tenant = deps.tenants.tenant(incident.tenantId);
       const counts = incidents.counts(incidentId);
-      const who = tenant?.contacts.primary ? `<@${tenant.contacts.primary}> ` : '';
-      const text = `${who}${incident.ref} (Sev${incident.severity}) is still firing and nobody has acknowledged it: ${counts.firing} firing alarm(s), open for ${formatDuration(now - incident.openedAt)}.`;
+      const primary = tenant?.contacts.primary;
       deps.chat.post(
-        { channel: incident.channel, thread_ts: incident.cardTs, text },
+        { channel: incident.channel, threadTs: incident.cardTs },
+        msg(
+          primary ? [mention(primary), ' '] : undefined,
+          `${incident.ref} (Sev${incident.severity}) is still firing and nobody has acknowledged it: ${counts.firing} firing alarm(s), open for ${formatDuration(now - incident.openedAt)}.`,
+        ),
         `repeat:${incidentId}:${n}`,
       );
-      incidents.update(incidentId, { repeats_sent: n }, false);
-      incidents.addTimeline(incidentId, now, 'repeat', null, `Reminder #${n}: still unacknowledged`);
+      incidents.update(incidentId, { repeatsSent: n }, false);
+      deps.timeline.record({
+        incidentId,
+        at: now,
+        kind: 'repeat',
+        actor: null,
+        message: msg(`Reminder #${n}: still unacknowledged`),
+      });
       cards.scheduleRepeat(incidentId, n + 1, now + policy.repeatIntervalMs);
       return { reminded: n };
     },
-    RepeatPayload,
-  );
+  });
 
-  scheduler.register(
-    AUTORESOLVE_JOB,
-    async ({ incidentId, dueAt }, { now }) => {
+  const autoResolve = defineJob({
+    kind: AUTORESOLVE_JOB,
+    payload: AutoResolvePayload,
+    failure: { what: 'resolve a quiet incident automatically' },
+    run: async ({ incidentId, dueAt }, { now }) => {
       const incident = incidents.get(incidentId);
       // A newer firing alarm cleared or moved the due time: this occurrence is void.
       if (!incident || incident.status === 'resolved' || incident.resolveDueAt !== dueAt)
         return { skipped: true };
       incidents.update(incidentId, {
         status: 'resolved',
-        resolved_at: now,
-        resolved_by: null,
-        resolve_due_at: null,
+        resolvedAt: now,
+        resolvedBy: null,
+        resolveDueAt: null,
       });
-      incidents.addTimeline(
+      deps.timeline.record({
         incidentId,
-        now,
-        'resolve',
-        null,
-        `Resolved automatically: all alarms cleared and stayed clear for ${formatDuration(policy.resolveQuietPeriodMs)}`,
-      );
+        at: now,
+        kind: 'resolve',
+        actor: null,
+        message: msg(
+          `Resolved automatically: all alarms cleared and stayed clear for ${formatDuration(policy.resolveQuietPeriodMs)}`,
+        ),
+      });
       cards.changed(incidentId, now);
       return { resolved: true };
     },
-    AutoResolvePayload,
-  );
+  });
+
+  return [card, repeat, autoResolve] as JobDefinition<never>[];
 }

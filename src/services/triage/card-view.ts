@@ -1,24 +1,77 @@
 // Assembles what an incident card shows from the store: one place that knows the card's data.
 import type { Silence } from '../../domain/alarms/silences.js';
 import { findSilence } from '../../domain/alarms/silences.js';
-import type { Severity } from '../../domain/alarms/types.js';
-import type { IncidentCardView } from '../../slack/views/incident-card.js';
+import type { AlarmStatus, Category, Severity } from '../../domain/alarms/types.js';
 import type { Incident, IncidentStore } from '../../store/incident-store.js';
 import { incidentRef } from '../../store/incident-store.js';
 import type { LinkStore } from '../../store/link-store.js';
 import type { SilenceStore } from '../../store/silence-store.js';
 import type { TenantDirectory } from '../tenant-directory.js';
 
-export interface IntegrationStatus {
-  case(tenantId: string): { enabled: boolean; why?: string };
-  escalate(tenantId: string): { enabled: boolean; why?: string };
+/** What a card shows: built here from the store, rendered to Block Kit at the Slack edge. */
+export interface IncidentCardView {
+  id: number;
+  /** e.g. "INC-42" */
+  ref: string;
+  tenantName: string;
+  cluster: string;
+  site?: string;
+  category: Category;
+  severity: Severity;
+  status: 'open' | 'acknowledged' | 'resolved';
+  /** e.g. "D-node dnode-3 down" */
+  title: string;
+  alarmCount: number;
+  firingCount: number;
+  /** Inhibited alarms joined to the incident but not paged. */
+  suppressedCount: number;
+  silencedCount: number;
+  flapping: boolean;
+  firstSeen: number;
+  lastSeen: number;
+  /** IANA zone of the tenant; times show in this zone and in UTC. */
+  timezone: string;
+  /** Slack user id to mention. */
+  responsible: string;
+  acknowledgedBy?: { user: string; at: number };
+  resolvedBy?: { user: string | null; at: number; auto: boolean };
+  severityChangedBy?: { user: string; from: Severity; reason: string };
+  /** Newest first; at most 5 are shown. */
+  recentAlarms: Array<{ summary: string; componentId: string; status: AlarmStatus; at: number }>;
+  /** e.g. "network partition on sjc-obj-01 (INC-41)" */
+  inhibitedBy?: string;
+  /** An active silence covering the incident's group. */
+  silencedUntil?: { until: number; by: string; id: string };
+  caseLink?: { label: string; url: string };
+  jiraLink?: { label: string; url: string };
+  actions: { case: { enabled: boolean; why?: string }; escalate: { enabled: boolean; why?: string } };
 }
 
-/** Until the Salesforce/Jira integrations exist, the card says why those buttons are missing. */
-export const NO_INTEGRATIONS: IntegrationStatus = {
-  case: () => ({ enabled: false, why: 'Salesforce is not connected to opsbot yet' }),
-  escalate: () => ({ enabled: false, why: 'Jira/Orion is not connected to opsbot yet' }),
-};
+/** A card button another capability offers, and why it is missing for a tenant (or undefined). */
+export type CardActionName = 'case' | 'escalate';
+type Availability = (tenantId: string) => string | undefined;
+
+/**
+ * Which of the card's integration buttons are available. The cases and escalations capabilities
+ * register here; until one does, the card says why the button is missing.
+ */
+export class CardActionStatus {
+  private readonly checks = new Map<CardActionName, Availability>();
+  private static readonly MISSING: Record<CardActionName, string> = {
+    case: 'Salesforce is not connected to opsbot yet',
+    escalate: 'Jira/Orion is not connected to opsbot yet',
+  };
+
+  offer(action: CardActionName, unavailable: Availability): void {
+    this.checks.set(action, unavailable);
+  }
+
+  status(action: CardActionName, tenantId: string): { enabled: boolean; why?: string } {
+    const check = this.checks.get(action);
+    const why = check ? check(tenantId) : CardActionStatus.MISSING[action];
+    return why ? { enabled: false, why } : { enabled: true };
+  }
+}
 
 export class CardViewBuilder {
   constructor(
@@ -26,13 +79,13 @@ export class CardViewBuilder {
       incidents: IncidentStore;
       silences: SilenceStore;
       tenants: TenantDirectory;
-      integrations: IntegrationStatus;
+      actions: CardActionStatus;
       links?: LinkStore;
     },
   ) {}
 
   build(incident: Incident, now: number): IncidentCardView {
-    const { incidents, tenants, integrations } = this.deps;
+    const { incidents, tenants, actions } = this.deps;
     const tenant = tenants.tenant(incident.tenantId);
     const members = incidents.members(incident.id);
     const counts = incidents.counts(incident.id);
@@ -66,8 +119,8 @@ export class CardViewBuilder {
         .slice(0, 5)
         .map((m) => ({ summary: m.summary, componentId: m.componentId, status: m.status, at: m.lastSeen })),
       actions: {
-        case: integrations.case(incident.tenantId),
-        escalate: integrations.escalate(incident.tenantId),
+        case: actions.status('case', incident.tenantId),
+        escalate: actions.status('escalate', incident.tenantId),
       },
     };
     if (incident.acknowledgedBy && incident.acknowledgedAt !== null) {

@@ -6,12 +6,15 @@ import type { Matcher } from '../../domain/alarms/matchers.js';
 import type { Severity } from '../../domain/alarms/types.js';
 import type { Clock } from '../../domain/clock.js';
 import { formatDuration } from '../../domain/clock.js';
-import type { Db } from '../../store/db.js';
-import type { Incident, IncidentStore } from '../../store/incident-store.js';
+import { code, type Message, mention, msg } from '../../domain/message.js';
+import type { Incident, IncidentStore, TimelineKind } from '../../store/incident-store.js';
 import type { SilenceStore, StoredSilence } from '../../store/silence-store.js';
+import type { UnitOfWork } from '../../store/unit-of-work.js';
+import type { ActionResult } from '../ports.js';
+import type { Timeline } from '../timeline.js';
 import type { CardScheduler } from './card-scheduler.js';
 
-export type ActionResult = { ok: true; message: string } | { ok: false; message: string };
+export type { ActionResult };
 
 export function newSilenceId(): string {
   return `S-${randomBytes(3).toString('hex')}`;
@@ -20,8 +23,9 @@ export function newSilenceId(): string {
 export class IncidentActions {
   constructor(
     private readonly deps: {
-      db: Db;
+      tx: UnitOfWork;
       incidents: IncidentStore;
+      timeline: Timeline;
       silences: SilenceStore;
       cards: CardScheduler;
       clock: Clock;
@@ -31,60 +35,66 @@ export class IncidentActions {
   acknowledge(incidentId: number, user: string): ActionResult {
     return this.act(incidentId, (incident, now) => {
       if (incident.status === 'resolved')
-        return { ok: false, message: `${incident.ref} is already resolved.` };
+        return { ok: false, message: msg(`${incident.ref} is already resolved.`) };
       if (incident.status === 'acknowledged') {
         return {
           ok: false,
-          message: `${incident.ref} was already acknowledged by <@${incident.acknowledgedBy}>.`,
+          message: msg(
+            `${incident.ref} was already acknowledged by `,
+            mention(incident.acknowledgedBy ?? ''),
+            '.',
+          ),
         };
       }
       this.deps.incidents.update(incidentId, {
         status: 'acknowledged',
-        acknowledged_by: user,
-        acknowledged_at: now,
+        acknowledgedBy: user,
+        acknowledgedAt: now,
       });
       const took = formatDuration(now - incident.openedAt);
-      this.timeline(incident, now, 'ack', user, `Acknowledged by <@${user}> after ${took}`);
-      return { ok: true, message: `You acknowledged ${incident.ref}. The card shows it.` };
+      this.timeline(incident, now, 'ack', user, msg('Acknowledged by ', mention(user), ` after ${took}`));
+      return { ok: true, message: msg(`You acknowledged ${incident.ref}. The card shows it.`) };
     });
   }
 
   resolve(incidentId: number, user: string): ActionResult {
     return this.act(incidentId, (incident, now) => {
       if (incident.status === 'resolved')
-        return { ok: false, message: `${incident.ref} is already resolved.` };
+        return { ok: false, message: msg(`${incident.ref} is already resolved.`) };
       const firing = this.deps.incidents.counts(incidentId).firing;
       this.deps.incidents.update(incidentId, {
         status: 'resolved',
-        resolved_by: user,
-        resolved_at: now,
-        resolve_due_at: null,
+        resolvedBy: user,
+        resolvedAt: now,
+        resolveDueAt: null,
       });
       const note = firing > 0 ? ` (${firing} alarm(s) were still firing)` : '';
-      this.timeline(incident, now, 'resolve', user, `Resolved by <@${user}>${note}`);
-      return { ok: true, message: `You resolved ${incident.ref}.${note ? ` Note:${note}.` : ''}` };
+      this.timeline(incident, now, 'resolve', user, msg('Resolved by ', mention(user), note));
+      return { ok: true, message: msg(`You resolved ${incident.ref}.${note ? ` Note:${note}.` : ''}`) };
     });
   }
 
   changeSeverity(incidentId: number, user: string, to: Severity, reason: string): ActionResult {
     const why = reason.trim();
-    if (!why) return { ok: false, message: 'Say why the severity changes: the reason goes on the timeline.' };
+    if (!why)
+      return { ok: false, message: msg('Say why the severity changes: the reason goes on the timeline.') };
     return this.act(incidentId, (incident, now) => {
-      if (incident.severity === to) return { ok: false, message: `${incident.ref} is already Sev${to}.` };
-      this.deps.incidents.update(incidentId, { severity: to, severity_locked: 1 });
+      if (incident.severity === to)
+        return { ok: false, message: msg(`${incident.ref} is already Sev${to}.`) };
+      this.deps.incidents.update(incidentId, { severity: to, severityLocked: true });
       this.timeline(
         incident,
         now,
         'severity',
         user,
-        `Sev${incident.severity} → Sev${to} by <@${user}>: ${why}`,
+        msg(`Sev${incident.severity} → Sev${to} by `, mention(user), `: ${why}`),
         {
           from: incident.severity,
           to,
           reason: why,
         },
       );
-      return { ok: true, message: `${incident.ref} is now Sev${to}.` };
+      return { ok: true, message: msg(`${incident.ref} is now Sev${to}.`) };
     });
   }
 
@@ -108,12 +118,20 @@ export class IncidentActions {
         now,
         'silence',
         user,
-        `Silenced for ${formatDuration(durationMs)} by <@${user}> (${silence.id}); alarms keep being recorded`,
+        msg(
+          `Silenced for ${formatDuration(durationMs)} by `,
+          mention(user),
+          ` (${silence.id}); alarms keep being recorded`,
+        ),
         { silenceId: silence.id },
       );
       return {
         ok: true,
-        message: `Silenced ${incident.ref}'s alarms for ${formatDuration(durationMs)} (${silence.id}). \`/opsbot unsilence ${silence.id}\` ends it.`,
+        message: msg(
+          `Silenced ${incident.ref}'s alarms for ${formatDuration(durationMs)} (${silence.id}). `,
+          code(`/opsbot unsilence ${silence.id}`),
+          ' ends it.',
+        ),
       };
     });
   }
@@ -141,26 +159,32 @@ export class IncidentActions {
   }
 
   private act(incidentId: number, fn: (incident: Incident, now: number) => ActionResult): ActionResult {
-    const { db, incidents, clock } = this.deps;
-    return db.transaction(() => {
+    const { tx, incidents, clock } = this.deps;
+    return tx(() => {
       const incident = incidents.get(incidentId);
-      if (!incident) return { ok: false, message: `There is no incident ${incidentId}.` } as ActionResult;
+      if (!incident) return { ok: false, message: msg(`There is no incident ${incidentId}.`) };
       return fn(incident, clock.now());
-    })();
+    });
   }
 
   private timeline(
     incident: Incident,
     now: number,
-    kind: string,
+    kind: TimelineKind,
     user: string,
-    text: string,
+    message: Message,
     data?: unknown,
   ): void {
     const { incidents, cards } = this.deps;
-    incidents.addTimeline(incident.id, now, kind, user, text, data);
+    const entry = this.deps.timeline.record({
+      incidentId: incident.id,
+      at: now,
+      kind,
+      actor: user,
+      message,
+      data,
+    });
     incidents.touch(incident.id); // the card shows who did what
-    const entry = incidents.timeline(incident.id).at(-1);
-    cards.now(incident.id, `${kind}:${entry?.id ?? now}`, now);
+    cards.now(incident.id, `${kind}:${entry.id}`, now);
   }
 }

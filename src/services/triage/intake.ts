@@ -12,11 +12,13 @@ import { alarmLabels, matchesAll } from '../../domain/alarms/matchers.js';
 import { findSilence } from '../../domain/alarms/silences.js';
 import type { AlarmSource, NormalizedAlarm, ParsedAlarm, Severity } from '../../domain/alarms/types.js';
 import type { Clock } from '../../domain/clock.js';
+import { msg } from '../../domain/message.js';
 import type { AlarmStore } from '../../store/alarm-store.js';
-import type { Db } from '../../store/db.js';
 import type { GroupCommit } from '../../store/group-commit.js';
-import type { Incident, IncidentStore } from '../../store/incident-store.js';
+import type { Incident, IncidentPatch, IncidentStore } from '../../store/incident-store.js';
 import type { SilenceStore } from '../../store/silence-store.js';
+import type { UnitOfWork } from '../../store/unit-of-work.js';
+import type { Timeline } from '../timeline.js';
 import type { CardScheduler } from './card-scheduler.js';
 import type { TriagePolicy } from './policy.js';
 
@@ -42,9 +44,10 @@ export type IngestOutcome =
 export class AlarmIntake {
   constructor(
     private readonly deps: {
-      db: Db;
+      tx: UnitOfWork;
       alarms: AlarmStore;
       incidents: IncidentStore;
+      timeline: Timeline;
       silences: SilenceStore;
       cards: CardScheduler;
       policy: TriagePolicy;
@@ -56,7 +59,7 @@ export class AlarmIntake {
 
   /** Records one alarm; returns what happened to it. Atomic. */
   ingest(input: AlarmInput): IngestOutcome {
-    return this.deps.db.transaction(() => this.ingestInTransaction(input))();
+    return this.deps.tx(() => this.ingestInTransaction(input));
   }
 
   /**
@@ -65,9 +68,7 @@ export class AlarmIntake {
    */
   ingestDurably(inputs: AlarmInput[]): Promise<IngestOutcome[]> {
     const write = () => inputs.map((input) => this.ingestInTransaction(input));
-    return this.deps.commits
-      ? this.deps.commits.run(write)
-      : Promise.resolve(this.deps.db.transaction(write)());
+    return this.deps.commits ? this.deps.commits.run(write) : Promise.resolve(this.deps.tx(write));
   }
 
   private ingestInTransaction(input: AlarmInput): IngestOutcome {
@@ -158,16 +159,14 @@ export class AlarmIntake {
         at: now,
       });
       opened = true;
-      incidents.addTimeline(
-        incident.id,
-        now,
-        'opened',
-        null,
-        `Opened by ${alarm.name} on ${alarm.componentId}`,
-        {
-          severity: alarm.severity,
-        },
-      );
+      this.deps.timeline.record({
+        incidentId: incident.id,
+        at: now,
+        kind: 'opened',
+        actor: null,
+        message: msg(`Opened by ${alarm.name} on ${alarm.componentId}`),
+        data: { severity: alarm.severity },
+      });
     }
     this.upsertMember(incident, alarm, labels, suppressedBy, now);
     if (!suppressedBy) this.raiseIfNeeded(incident, alarm.severity, now);
@@ -185,7 +184,7 @@ export class AlarmIntake {
     const firingMembers = incidents.members(incident.id).filter((m) => m.status === 'firing').length;
     if (firingMembers === 0 && counts.total > 0) {
       const dueAt = now + policy.resolveQuietPeriodMs;
-      incidents.update(incident.id, { resolve_due_at: dueAt });
+      incidents.update(incident.id, { resolveDueAt: dueAt });
       cards.scheduleAutoResolve(incident.id, dueAt);
     }
     cards.changed(incident.id, now);
@@ -217,16 +216,14 @@ export class AlarmIntake {
         canInhibit: this.deps.policy.inhibitRules.some((rule) => matchesAll(rule.sourceMatchers, labels)),
       });
       const how = suppressedBy ? ` (suppressed: ${suppressedBy})` : '';
-      incidents.addTimeline(
-        incident.id,
-        now,
-        'alarm',
-        null,
-        `${alarm.status} ${alarm.name} on ${alarm.componentId}${how}`,
-        {
-          fingerprint: alarm.fingerprint,
-        },
-      );
+      this.deps.timeline.record({
+        incidentId: incident.id,
+        at: now,
+        kind: 'alarm',
+        actor: null,
+        message: msg(`${alarm.status} ${alarm.name} on ${alarm.componentId}${how}`),
+        data: { fingerprint: alarm.fingerprint },
+      });
       return;
     }
     const changed = existing.status !== alarm.status;
@@ -243,25 +240,25 @@ export class AlarmIntake {
       at: now,
     });
     if (!changed) return;
-    incidents.addTimeline(
-      incident.id,
-      now,
-      'alarm',
-      null,
-      `${alarm.status} ${alarm.name} on ${alarm.componentId}`,
-      {
-        fingerprint: alarm.fingerprint,
-      },
-    );
+    this.deps.timeline.record({
+      incidentId: incident.id,
+      at: now,
+      kind: 'alarm',
+      actor: null,
+      message: msg(`${alarm.status} ${alarm.name} on ${alarm.componentId}`),
+      data: { fingerprint: alarm.fingerprint },
+    });
     if (!incident.flapping && isFlapping(transitions, now, policy.flapping)) {
-      incidents.update(incident.id, { flapping: 1 });
-      incidents.addTimeline(
-        incident.id,
-        now,
-        'flapping',
-        null,
-        `${alarm.name} on ${alarm.componentId} is flapping (${policy.flapping.transitions} changes within ${Math.round(policy.flapping.windowMs / 60_000)}m); not re-paging`,
-      );
+      incidents.update(incident.id, { flapping: true });
+      this.deps.timeline.record({
+        incidentId: incident.id,
+        at: now,
+        kind: 'flapping',
+        actor: null,
+        message: msg(
+          `${alarm.name} on ${alarm.componentId} is flapping (${policy.flapping.transitions} changes within ${Math.round(policy.flapping.windowMs / 60_000)}m); not re-paging`,
+        ),
+      });
     }
   }
 
@@ -269,15 +266,20 @@ export class AlarmIntake {
   private raiseIfNeeded(incident: Incident, severity: Severity, now: number): void {
     const { incidents } = this.deps;
     const current = incidents.get(incident.id) as Incident;
-    const patch: Record<string, number | null> = { last_alarm_at: now };
-    if (current.resolveDueAt !== null) patch.resolve_due_at = null;
-    if (severity < current.severity && !current.severityLocked) {
-      patch.severity = severity;
-      incidents.addTimeline(incident.id, now, 'severity', null, `Raised to Sev${severity} by a new alarm`, {
-        from: current.severity,
-        to: severity,
-      });
-    }
+    const patch: IncidentPatch = { lastAlarmAt: now };
+    if (current.resolveDueAt !== null) patch.resolveDueAt = null;
+    const raised = severity < current.severity && !current.severityLocked;
+    if (raised) patch.severity = severity;
     incidents.update(incident.id, patch);
+    // Recorded after the update, so whoever hears of it (tenant rules) sees the new severity.
+    if (raised)
+      this.deps.timeline.record({
+        incidentId: incident.id,
+        at: now,
+        kind: 'severity',
+        actor: null,
+        message: msg(`Raised to Sev${severity} by a new alarm`),
+        data: { from: current.severity, to: severity },
+      });
   }
 }

@@ -2,8 +2,10 @@
 // human replies in an incident card's thread go on that incident's timeline.
 import { parseSlackMessage } from '../../domain/alarms/parsers/index.js';
 import type { Clock } from '../../domain/clock.js';
+import { fromMrkdwn } from '../../domain/message.js';
 import type { IncidentStore } from '../../store/incident-store.js';
 import type { TenantDirectory } from '../tenant-directory.js';
+import type { Timeline } from '../timeline.js';
 import type { AlarmIntake, IngestOutcome } from './intake.js';
 
 export interface SlackMessage {
@@ -45,6 +47,7 @@ export class SlackAlarmDoor {
       tenants: TenantDirectory;
       intake: AlarmIntake;
       incidents: IncidentStore;
+      timeline: Timeline;
       clock: Clock;
     },
   ) {}
@@ -59,8 +62,13 @@ export class SlackAlarmDoor {
       const incident = this.deps.incidents.findByCard(message.channel, message.thread_ts);
       if (incident && message.user && !message.bot_id) {
         const text = typeof message.text === 'string' ? message.text.slice(0, 2000) : '';
-        this.deps.incidents.addTimeline(incident.id, this.deps.clock.now(), 'comment', message.user, text, {
-          ts: message.ts,
+        this.deps.timeline.record({
+          incidentId: incident.id,
+          at: this.deps.clock.now(),
+          kind: 'comment',
+          actor: message.user,
+          message: fromMrkdwn(text),
+          data: { ts: message.ts },
         });
         return { result: 'comment', incidentId: incident.id };
       }

@@ -9,14 +9,12 @@ import type {
   MrkdwnElement,
   Overflow,
 } from '@slack/types';
-import {
-  type AlarmStatus,
-  type Category,
-  SEVERITIES,
-  type Severity,
-  severityLabel,
-} from '../../domain/alarms/types.js';
+import { SEVERITIES, type Severity, severityLabel } from '../../domain/alarms/types.js';
 import { formatDuration } from '../../domain/clock.js';
+import type { IncidentCardView } from '../../services/triage/card-view.js';
+
+export type { IncidentCardView };
+
 import {
   capBlocks,
   code,
@@ -31,44 +29,6 @@ import {
   truncate,
   truncateMrkdwn,
 } from './mrkdwn.js';
-
-export interface IncidentCardView {
-  id: number;
-  /** e.g. "INC-42" */
-  ref: string;
-  tenantName: string;
-  cluster: string;
-  site?: string;
-  category: Category;
-  severity: Severity;
-  status: 'open' | 'acknowledged' | 'resolved';
-  /** e.g. "D-node dnode-3 down" */
-  title: string;
-  alarmCount: number;
-  firingCount: number;
-  /** Inhibited alarms joined to the incident but not paged. */
-  suppressedCount: number;
-  silencedCount: number;
-  flapping: boolean;
-  firstSeen: number;
-  lastSeen: number;
-  /** IANA zone of the tenant; times show in this zone and in UTC. */
-  timezone: string;
-  /** Slack user id to mention. */
-  responsible: string;
-  acknowledgedBy?: { user: string; at: number };
-  resolvedBy?: { user: string | null; at: number; auto: boolean };
-  severityChangedBy?: { user: string; from: Severity; reason: string };
-  /** Newest first; at most 5 are shown. */
-  recentAlarms: Array<{ summary: string; componentId: string; status: AlarmStatus; at: number }>;
-  /** e.g. "network partition on sjc-obj-01 (INC-41)" */
-  inhibitedBy?: string;
-  /** An active silence covering the incident's group. */
-  silencedUntil?: { until: number; by: string; id: string };
-  caseLink?: { label: string; url: string };
-  jiraLink?: { label: string; url: string };
-  actions: { case: { enabled: boolean; why?: string }; escalate: { enabled: boolean; why?: string } };
-}
 
 /** The action ids the card's buttons send; listeners register exactly these. */
 export const INCIDENT_ACTION_IDS = {

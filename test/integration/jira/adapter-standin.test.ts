@@ -2,6 +2,7 @@
 // v2: idempotent creation across retries, crashes and outages, comments, and changes people make.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { JiraStandIn } from '../../../sandbox/jira-standin/index.js';
+import { doc, msg } from '../../../src/domain/message.js';
 import { JiraEscalationTracker } from '../../../src/integrations/jira/adapter.js';
 import { adfDoc, adfParagraph, adfToText } from '../../../src/integrations/jira/adf.js';
 import type { JiraSettings } from '../../../src/integrations/jira/settings.js';
@@ -9,13 +10,15 @@ import type { IssueFields } from '../../../src/integrations/ports.js';
 import { PermanentError, RetryableError } from '../../../src/jobs/errors.js';
 
 const START = Date.UTC(2024, 4, 1, 14, 0);
+// The port takes a neutral document; the adapter sends it as ADF (v3) or wiki text (v2).
+const neutral = doc({ paragraph: msg('Sev1: disk full on cluster_03') });
 const description = adfDoc(adfParagraph('Sev1: disk full on cluster_03'));
 const fields: IssueFields = {
   projectKey: 'ORION',
   issueType: 'Bug',
   priority: 'Highest',
   summary: '[acme] Sev1 disk full on cluster-03',
-  description,
+  description: neutral,
   labels: ['customer-acme'],
 };
 const link = {
@@ -215,7 +218,8 @@ describe.each([
     const jira = tracker();
     const { key } = await jira.findOrCreateIssue(42, fields, link);
     const body = adfDoc(adfParagraph('Customer confirmed the workaround on cluster_03.'));
-    await jira.addComment(key, body);
+    const said = doc({ paragraph: msg('Customer confirmed the workaround on cluster_03.') });
+    await jira.addComment(key, said);
     expect(standin.comments(key)).toEqual([
       {
         id: expect.any(String),
@@ -224,7 +228,7 @@ describe.each([
         body: apiVersion === 3 ? { format: 'adf', doc: body } : { format: 'wiki', text: adfToText(body) },
       },
     ]);
-    await expect(jira.addComment('ORION-99', body)).rejects.toBeInstanceOf(PermanentError);
+    await expect(jira.addComment('ORION-99', said)).rejects.toBeInstanceOf(PermanentError);
   });
 
   it('reports transitions people make through changedSince', async () => {

@@ -4,6 +4,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import nock from 'nock';
 import { afterEach, describe, expect, it } from 'vitest';
+import { doc, msg } from '../../../src/domain/message.js';
 import { JiraEscalationTracker } from '../../../src/integrations/jira/adapter.js';
 import { adfDoc, adfParagraph } from '../../../src/integrations/jira/adf.js';
 import type { JiraSettings } from '../../../src/integrations/jira/settings.js';
@@ -28,13 +29,14 @@ const dataCenter: JiraSettings = {
   envPrefix: 'JIRA_HELIX',
 };
 
+// The port takes a neutral document; the adapter sends it as ADF (v3) or wiki text (v2).
 const description = adfDoc(adfParagraph('Sev1: disk full on cluster-03'));
 const fields: IssueFields = {
   projectKey: 'ORION',
   issueType: 'Bug',
   priority: 'Highest',
   summary: '[acme] Sev1 disk full on cluster-03',
-  description,
+  description: doc({ paragraph: msg('Sev1: disk full on cluster-03') }),
   labels: ['customer-acme'],
 };
 const link = {
@@ -167,12 +169,13 @@ describe('findOrCreateIssue on Data Center (REST v2)', () => {
 
 describe('addComment', () => {
   const body = adfDoc(adfParagraph('Customer confirmed the workaround.'));
+  const said = doc({ paragraph: msg('Customer confirmed the workaround.') });
 
   it('posts an ADF body on v3', async () => {
     const scope = nock(HOST)
       .post('/rest/api/3/issue/ORION-1/comment', (sent) => isDeepStrictEqual(sent, { body }))
       .reply(201, { id: '10100', self: `${HOST}/rest/api/3/issue/10001/comment/10100`, body });
-    await jira().addComment('ORION-1', body);
+    await jira().addComment('ORION-1', said);
     scope.done();
   });
 
@@ -180,12 +183,12 @@ describe('addComment', () => {
     const scope = nock(HOST)
       .post('/jira/rest/api/2/issue/ORION-1/comment', { body: 'Customer confirmed the workaround.' })
       .reply(201, { id: '10100', body: 'Customer confirmed the workaround.' });
-    await jira(dataCenter).addComment('ORION-1', body);
+    await jira(dataCenter).addComment('ORION-1', said);
     scope.done();
   });
 
   it('refuses something that is not an issue key without calling Jira', async () => {
-    const error = await rejection(jira().addComment('ORION-1/../../myself', body));
+    const error = await rejection(jira().addComment('ORION-1/../../myself', said));
     expect(error).toBeInstanceOf(PermanentError);
   });
 
@@ -196,7 +199,7 @@ describe('addComment', () => {
         errorMessages: ['Issue does not exist or you do not have permission to see it.'],
         errors: {},
       });
-    const error = await rejection(jira().addComment('ORION-404', body));
+    const error = await rejection(jira().addComment('ORION-404', said));
     expect(error).toBeInstanceOf(PermanentError);
     expect((error as PermanentError).hint).toMatch(
       /issue ORION-404 does not exist or the Jira user cannot see it/,

@@ -2,8 +2,8 @@
 // status changelog, `comment_created`, the older "issue_commented" form, and what the stand-in emits.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { JiraStandIn } from '../../../sandbox/jira-standin/index.js';
+import { doc, msg } from '../../../src/domain/message.js';
 import { JiraEscalationTracker } from '../../../src/integrations/jira/adapter.js';
-import { adfDoc, adfParagraph } from '../../../src/integrations/jira/adf.js';
 import { parseJiraWebhook } from '../../../src/integrations/jira/webhook.js';
 
 /** Shaped after a body Jira Cloud posts for a status change (trimmed of avatar/self noise, fields kept). */
@@ -183,7 +183,7 @@ describe('webhook bodies from the stand-in', () => {
         issueType: 'Bug',
         priority: 'High',
         summary: 's',
-        description: adfDoc(adfParagraph('d')),
+        description: doc({ paragraph: msg('d') }),
         labels: [],
       },
       { url: 'https://acme.slack.com/archives/C1/p1', title: 't' },

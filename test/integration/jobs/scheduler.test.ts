@@ -1,11 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../../sandbox/fake-clock.js';
+import { waitForIdle } from '../../../sandbox/idle.js';
 import { PermanentError, RetryableError } from '../../../src/jobs/errors.js';
 import { Scheduler } from '../../../src/jobs/scheduler.js';
 import { type Db, openDatabase } from '../../../src/store/db.js';
 import { JobStore } from '../../../src/store/job-store.js';
 import { memoryLogger } from '../../helpers/logger.js';
 import { tempDir } from '../../helpers/temp-db.js';
+import { testJob } from '../../helpers/test-job.js';
 
 const temps: Array<ReturnType<typeof tempDir>> = [];
 const open: Array<{ db: Db; scheduler: Scheduler }> = [];
@@ -45,21 +47,23 @@ describe('Scheduler', () => {
   it('runs a job at its time, not before, exactly once', async () => {
     const { clock, scheduler, store } = setup();
     const runs: number[] = [];
-    scheduler.register<{ n: number }>('test.echo', async ({ n }) => {
-      runs.push(n);
-    });
+    scheduler.define(
+      testJob<{ n: number }>('test.echo', async ({ n }) => {
+        runs.push(n);
+      }),
+    );
     scheduler.start();
     scheduler.enqueue({ kind: 'test.echo', payload: { n: 1 }, key: 'echo-1', runAt: clock.now() + 60_000 });
-    await scheduler.whenIdle();
+    await waitForIdle(() => scheduler.isIdleNow());
     expect(runs).toEqual([]);
     clock.advance(59_999);
-    await scheduler.whenIdle();
+    await waitForIdle(() => scheduler.isIdleNow());
     expect(runs).toEqual([]);
     clock.advance(1);
-    await scheduler.whenIdle();
+    await waitForIdle(() => scheduler.isIdleNow());
     expect(runs).toEqual([1]);
     clock.advance('1h');
-    await scheduler.whenIdle();
+    await waitForIdle(() => scheduler.isIdleNow());
     expect(runs).toEqual([1]);
     expect(store.getByKey('echo-1')?.status).toBe('done');
   });
@@ -67,14 +71,16 @@ describe('Scheduler', () => {
   it('treats the idempotency key as the identity of a job', async () => {
     const { scheduler } = setup();
     let runs = 0;
-    scheduler.register('test.once', async () => {
-      runs++;
-    });
+    scheduler.define(
+      testJob('test.once', async () => {
+        runs++;
+      }),
+    );
     scheduler.start();
     const first = scheduler.enqueue({ kind: 'test.once', payload: {}, key: 'same' });
-    await scheduler.whenIdle();
+    await waitForIdle(() => scheduler.isIdleNow());
     const second = scheduler.enqueue({ kind: 'test.once', payload: {}, key: 'same' });
-    await scheduler.whenIdle();
+    await waitForIdle(() => scheduler.isIdleNow());
     expect(first.created).toBe(true);
     expect(second.created).toBe(false);
     expect(second.job.id).toBe(first.job.id);
@@ -83,7 +89,7 @@ describe('Scheduler', () => {
 
   it('arms one timer for the earliest job instead of polling', async () => {
     const { clock, scheduler } = setup();
-    scheduler.register('test.noop', async () => {});
+    scheduler.define(testJob('test.noop', async () => {}));
     scheduler.start();
     for (let i = 0; i < 20; i++) {
       scheduler.enqueue({
@@ -93,7 +99,7 @@ describe('Scheduler', () => {
         runAt: clock.now() + (i + 1) * 60_000,
       });
     }
-    await scheduler.whenIdle();
+    await waitForIdle(() => scheduler.isIdleNow());
     expect(clock.pendingTimers()).toBe(1);
   });
 
@@ -101,23 +107,25 @@ describe('Scheduler', () => {
     const { clock, scheduler, store } = setup(3);
     const attemptsAt: number[] = [];
     const dead: string[] = [];
-    scheduler.register('test.flaky', async () => {
-      attemptsAt.push(clock.now());
-      throw new RetryableError('remote is down', attemptsAt.length === 1 ? { retryAfterMs: 30_000 } : {});
-    });
+    scheduler.define(
+      testJob('test.flaky', async () => {
+        attemptsAt.push(clock.now());
+        throw new RetryableError('remote is down', attemptsAt.length === 1 ? { retryAfterMs: 30_000 } : {});
+      }),
+    );
     scheduler.onDeadLetter((job) => dead.push(job.key));
     scheduler.start();
     const start = clock.now();
     scheduler.enqueue({ kind: 'test.flaky', payload: {}, key: 'flaky' });
-    await scheduler.whenIdle();
+    await waitForIdle(() => scheduler.isIdleNow());
     clock.advance('29s');
-    await scheduler.whenIdle();
+    await waitForIdle(() => scheduler.isIdleNow());
     expect(attemptsAt).toHaveLength(1); // Retry-After of 30 s is a floor over the 1 s back-off
     clock.advance('1s');
-    await scheduler.whenIdle();
+    await waitForIdle(() => scheduler.isIdleNow());
     expect(attemptsAt).toHaveLength(2);
     clock.advance('2s'); // attempt 2 → base*2 = 2 s (jitter pinned to the top)
-    await scheduler.whenIdle();
+    await waitForIdle(() => scheduler.isIdleNow());
     expect(attemptsAt.map((t) => t - start)).toEqual([0, 30_000, 32_000]);
     const job = store.getByKey('flaky');
     expect(job?.status).toBe('dead');
@@ -129,32 +137,36 @@ describe('Scheduler', () => {
   it('does not count rate limiting against the attempt budget', async () => {
     const { clock, scheduler, store } = setup(2);
     let calls = 0;
-    scheduler.register('test.throttled', async () => {
-      calls++;
-      if (calls <= 4) throw new RetryableError('429', { retryAfterMs: 5000, rateLimited: true });
-    });
+    scheduler.define(
+      testJob('test.throttled', async () => {
+        calls++;
+        if (calls <= 4) throw new RetryableError('429', { retryAfterMs: 5000, rateLimited: true });
+      }),
+    );
     scheduler.start();
     scheduler.enqueue({ kind: 'test.throttled', payload: {}, key: 't' });
     for (let i = 0; i < 5; i++) {
-      await scheduler.whenIdle();
+      await waitForIdle(() => scheduler.isIdleNow());
       clock.advance('5s');
     }
-    await scheduler.whenIdle();
+    await waitForIdle(() => scheduler.isIdleNow());
     expect(calls).toBe(5);
     expect(store.getByKey('t')?.status).toBe('done');
   });
 
   it('dead-letters a permanent error at once with its message', async () => {
     const { scheduler, store } = setup(5);
-    scheduler.register('test.bad', async () => {
-      throw new PermanentError('channel_not_found');
-    });
+    scheduler.define(
+      testJob('test.bad', async () => {
+        throw new PermanentError('channel_not_found');
+      }),
+    );
     scheduler.start();
     scheduler.enqueue({ kind: 'test.bad', payload: {}, key: 'bad' });
-    await scheduler.whenIdle();
+    await waitForIdle(() => scheduler.isIdleNow());
     expect(store.getByKey('bad')).toMatchObject({ status: 'dead', attempts: 1 });
     expect(scheduler.retryDead(store.getByKey('bad')!.id)).toBe(true);
-    await scheduler.whenIdle();
+    await waitForIdle(() => scheduler.isIdleNow());
     expect(store.getByKey('bad')).toMatchObject({ status: 'dead', attempts: 1 });
   });
 
@@ -162,31 +174,35 @@ describe('Scheduler', () => {
     const { clock, scheduler } = setup(5);
     const order: string[] = [];
     let failHead = true;
-    scheduler.register<{ id: string }>('test.lane', async ({ id }) => {
-      if (id === 'a' && failHead) {
-        failHead = false;
-        throw new RetryableError('busy', { retryAfterMs: 10_000 });
-      }
-      order.push(id);
-    });
+    scheduler.define(
+      testJob<{ id: string }>('test.lane', async ({ id }) => {
+        if (id === 'a' && failHead) {
+          failHead = false;
+          throw new RetryableError('busy', { retryAfterMs: 10_000 });
+        }
+        order.push(id);
+      }),
+    );
     scheduler.start();
     for (const id of ['a', 'b', 'c']) {
       scheduler.enqueue({ kind: 'test.lane', payload: { id }, key: id, lane: 'chan' });
     }
     scheduler.enqueue({ kind: 'test.lane', payload: { id: 'other' }, key: 'other', lane: 'elsewhere' });
-    await scheduler.whenIdle();
+    await waitForIdle(() => scheduler.isIdleNow());
     expect(order).toEqual(['other']);
     clock.advance('10s');
-    await scheduler.whenIdle();
+    await waitForIdle(() => scheduler.isIdleNow());
     expect(order).toEqual(['other', 'a', 'b', 'c']);
   });
 
   it('does not let a job scheduled for later hold up its lane', async () => {
     const { clock, scheduler } = setup();
     const order: string[] = [];
-    scheduler.register<{ id: string }>('test.lane', async ({ id }) => {
-      order.push(id);
-    });
+    scheduler.define(
+      testJob<{ id: string }>('test.lane', async ({ id }) => {
+        order.push(id);
+      }),
+    );
     scheduler.start();
     scheduler.enqueue({
       kind: 'test.lane',
@@ -196,19 +212,21 @@ describe('Scheduler', () => {
       runAt: clock.now() + 60_000,
     });
     scheduler.enqueue({ kind: 'test.lane', payload: { id: 'now' }, key: 'now', lane: 'c' });
-    await scheduler.whenIdle();
+    await waitForIdle(() => scheduler.isIdleNow());
     expect(order).toEqual(['now']);
     clock.advance('1m');
-    await scheduler.whenIdle();
+    await waitForIdle(() => scheduler.isIdleNow());
     expect(order).toEqual(['now', 'later']);
   });
 
   it('runs a job that fell due while the process was down exactly once after restart', async () => {
     const { tmp, clock, scheduler, db } = setup();
     const runs: string[] = [];
-    scheduler.register('test.reminder', async () => {
-      runs.push('first-process');
-    });
+    scheduler.define(
+      testJob('test.reminder', async () => {
+        runs.push('first-process');
+      }),
+    );
     scheduler.start();
     scheduler.enqueue({
       kind: 'test.reminder',
@@ -216,7 +234,7 @@ describe('Scheduler', () => {
       key: 'reminder',
       runAt: clock.now() + 25 * 60_000,
     });
-    await scheduler.whenIdle();
+    await waitForIdle(() => scheduler.isIdleNow());
     // "Crash": the process goes away before the reminder is due.
     await scheduler.stop();
     db.close();
@@ -224,19 +242,21 @@ describe('Scheduler', () => {
     expect(runs).toEqual([]);
 
     const second = boot(tmp.dbPath, clock);
-    second.scheduler.register('test.reminder', async () => {
-      runs.push('second-process');
-    });
+    second.scheduler.define(
+      testJob('test.reminder', async () => {
+        runs.push('second-process');
+      }),
+    );
     second.scheduler.start();
-    await second.scheduler.whenIdle();
+    await waitForIdle(() => second.scheduler.isIdleNow());
     clock.advance('1h');
-    await second.scheduler.whenIdle();
+    await waitForIdle(() => second.scheduler.isIdleNow());
     expect(runs).toEqual(['second-process']);
   });
 
   it('re-runs a job interrupted mid-flight by a crash', async () => {
     const { tmp, clock, store, db, scheduler } = setup();
-    scheduler.register('test.slow', async () => {});
+    scheduler.define(testJob('test.slow', async () => {}));
     const { job } = store.enqueue(
       { kind: 'test.slow', payload: {}, key: 'slow', runAt: clock.now(), maxAttempts: 3 },
       clock.now(),
@@ -246,11 +266,13 @@ describe('Scheduler', () => {
 
     const second = boot(tmp.dbPath, clock);
     let runs = 0;
-    second.scheduler.register('test.slow', async () => {
-      runs++;
-    });
+    second.scheduler.define(
+      testJob('test.slow', async () => {
+        runs++;
+      }),
+    );
     second.scheduler.start();
-    await second.scheduler.whenIdle();
+    await waitForIdle(() => second.scheduler.isIdleNow());
     expect(runs).toBe(1);
     expect(second.store.getByKey('slow')?.status).toBe('done');
   });

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { Opsbot } from '../../../src/app.js';
+import { CAPABILITIES } from '../../../src/capabilities/index.js';
 import { parseEnv } from '../../../src/config/env.js';
 import { loadConfigFile } from '../../../src/config/load.js';
 import { createLogger } from '../../../src/logger.js';
@@ -35,7 +36,10 @@ beforeAll(() => {
   });
   const config = loadConfigFile('config/sandbox.yaml');
   if (!env.ok || !config.ok) throw new Error('test setup');
-  bot = new Opsbot({ env: env.env, config: config.config, logger: createLogger({ level: 'silent' }) });
+  bot = new Opsbot(
+    { env: env.env, config: config.config, logger: createLogger({ level: 'silent' }) },
+    CAPABILITIES,
+  );
 });
 afterAll(async () => {
   await bot.stop();
@@ -48,22 +52,22 @@ describe.each([
 ])('manifests/%s', (_name, manifest) => {
   it('declares exactly the slash commands the app registers', () => {
     const declared = (manifest.features.slash_commands ?? []).map((c) => c.command).sort();
-    expect(declared).toEqual([...bot.surface.inventory.commands].sort());
+    expect(declared).toEqual([...bot.inspect().inventory.commands].sort());
   });
 
   it('declares exactly the shortcuts the app registers', () => {
     const declared = (manifest.features.shortcuts ?? []).map((s) => s.callback_id).sort();
-    expect(declared).toEqual([...bot.surface.inventory.shortcuts].sort());
+    expect(declared).toEqual([...bot.inspect().inventory.shortcuts].sort());
   });
 
   it('subscribes to exactly the bot events the app listens to', () => {
     expect([...(manifest.settings.event_subscriptions?.bot_events ?? [])].sort()).toEqual(
-      [...bot.surface.inventory.botEvents].sort(),
+      [...bot.inspect().inventory.botEvents].sort(),
     );
   });
 
   it('requests exactly the bot scopes the app needs', () => {
-    expect([...manifest.oauth_config.scopes.bot].sort()).toEqual(requiredBotScopes(bot.surface.inventory));
+    expect([...manifest.oauth_config.scopes.bot].sort()).toEqual(requiredBotScopes(bot.inspect().inventory));
   });
 
   it('enables interactivity (slash command replies, buttons)', () => {

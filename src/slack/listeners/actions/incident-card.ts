@@ -4,55 +4,57 @@ import type { BlockAction, ButtonAction, OverflowAction, ViewSubmitAction } from
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
 import type { Severity } from '../../../domain/alarms/types.js';
+import { type Message, msg, plainText } from '../../../domain/message.js';
+import type { ActionResult, ChatPort } from '../../../services/ports.js';
 import type { StaffDirectory } from '../../../services/staff-directory.js';
-import type { ActionResult, IncidentActions } from '../../../services/triage/incident-actions.js';
+import type { IncidentActions } from '../../../services/triage/incident-actions.js';
 import type { IncidentStore } from '../../../store/incident-store.js';
-import type { ChatSender } from '../../outbox.js';
 import type { SlackSurface } from '../../surface.js';
 import { renderSeverityModal } from '../../views/severity-modal.js';
 
-/** Opening a case and escalating, as the card's buttons need them. */
-export interface CardIntegrations {
-  openCase(incidentId: number, user: string): ActionResult;
-  escalate(incidentId: number, user: string): ActionResult;
+export interface CardButtonDeps {
+  staff: StaffDirectory;
+  chat: ChatPort;
 }
 
-export interface IncidentCardDeps {
+export interface IncidentCardDeps extends CardButtonDeps {
   actions: IncidentActions;
-  integrations: CardIntegrations;
   incidents: IncidentStore;
-  staff: StaffDirectory;
-  chat: ChatSender;
   logger: Logger;
 }
 
 const HOUR = 3_600_000;
 
-export function register(surface: SlackSurface, deps: IncidentCardDeps): void {
-  const button = (
-    actionId: string,
-    run: (incidentId: number, user: string) => ActionResult | Promise<ActionResult>,
-  ) => {
-    surface.action(actionId, async ({ ack, body, action }) => {
-      await ack();
-      const click = body as BlockAction;
-      const user = click.user.id;
-      const channel = click.channel?.id ?? '';
-      const incidentId = Number((action as ButtonAction).value);
-      const result = deps.staff.isStaff(user)
-        ? await run(incidentId, user)
-        : { ok: false, message: 'Only the vendor’s support staff can act on incident cards.' };
-      tell(deps.chat, channel, user, result.message, `${actionId}:${click.trigger_id}`);
-    });
-  };
+/**
+ * One button of the incident card: staff only; the result goes to the clicker alone. Other
+ * capabilities add their own buttons (open a case, escalate) with this.
+ */
+export function registerCardButton(
+  surface: SlackSurface,
+  deps: CardButtonDeps,
+  actionId: string,
+  run: (incidentId: number, user: string) => ActionResult | Promise<ActionResult>,
+): void {
+  surface.action(actionId, async ({ ack, body, action }) => {
+    await ack();
+    const click = body as BlockAction;
+    const user = click.user.id;
+    const channel = click.channel?.id ?? '';
+    const incidentId = Number((action as ButtonAction).value);
+    const result = deps.staff.isStaff(user)
+      ? await run(incidentId, user)
+      : { ok: false, message: msg('Only the vendor’s support staff can act on incident cards.') };
+    tell(deps.chat, channel, user, result.message, `${actionId}:${click.trigger_id}`);
+  });
+}
 
+export function register(surface: SlackSurface, deps: IncidentCardDeps): void {
+  const button = (actionId: string, run: (incidentId: number, user: string) => ActionResult) =>
+    registerCardButton(surface, deps, actionId, run);
   button('incident_ack', (id, user) => deps.actions.acknowledge(id, user));
   button('incident_resolve', (id, user) => deps.actions.resolve(id, user));
   button('incident_silence_1h', (id, user) => deps.actions.silenceGroup(id, user, HOUR));
   button('incident_silence_4h', (id, user) => deps.actions.silenceGroup(id, user, 4 * HOUR));
-  // Cards only show these when the integration is connected; the services still check and explain.
-  button('incident_case', (id, user) => deps.integrations.openCase(id, user));
-  button('incident_escalate', (id, user) => deps.integrations.escalate(id, user));
 
   surface.action('incident_severity', async ({ ack, body, action, client }) => {
     await ack();
@@ -66,7 +68,7 @@ export function register(surface: SlackSurface, deps: IncidentCardDeps): void {
       const why = !incident
         ? 'That incident no longer exists.'
         : 'Only the vendor’s support staff can change severity.';
-      return tell(deps.chat, click.channel?.id ?? '', user, why, `sev:${click.trigger_id}`);
+      return tell(deps.chat, click.channel?.id ?? '', user, msg(why), `sev:${click.trigger_id}`);
     }
     // A modal must open within 3 s of the click (the trigger expires), so this call cannot wait
     // in the job queue: there is nothing durable to keep if Slack is down at this very moment.
@@ -96,7 +98,7 @@ export function register(surface: SlackSurface, deps: IncidentCardDeps): void {
     }
     const result = deps.actions.changeSeverity(meta.incidentId, submit.user.id, meta.to, reason);
     if (!result.ok)
-      return void (await ack({ response_action: 'errors', errors: { reason: result.message } }));
+      return void (await ack({ response_action: 'errors', errors: { reason: plainText(result.message) } }));
     await ack();
   });
 }
@@ -105,9 +107,8 @@ function isSeverity(n: unknown): n is Severity {
   return n === 1 || n === 2 || n === 3 || n === 4;
 }
 
-function tell(chat: ChatSender, channel: string, user: string, text: string, key: string): void {
-  if (!channel) return;
-  chat.postEphemeral({ channel, user, text }, `ephemeral:${key}`);
+function tell(chat: ChatPort, channel: string, user: string, message: Message, key: string): void {
+  chat.postEphemeral(channel, user, message, `ephemeral:${key}`);
 }
 
 async function openModal(

@@ -4,12 +4,11 @@ import type { CaseService } from '../../../services/integrations/case-service.js
 import type { EscalationService } from '../../../services/integrations/escalation-service.js';
 import type { TenantDirectory } from '../../../services/tenant-directory.js';
 import type { IncidentStore } from '../../../store/incident-store.js';
+import { toMrkdwn } from '../../views/render-message.js';
 import type { CommandInvocation, CommandReply, Subcommand } from './router.js';
 import { parseIncidentRef } from './triage.js';
 
-export interface IntegrationCommandDeps {
-  cases: CaseService;
-  escalations: EscalationService;
+interface IncidentLookup {
   incidents: IncidentStore;
   tenants: TenantDirectory;
 }
@@ -18,7 +17,7 @@ export interface IntegrationCommandDeps {
  * Which incident a command means: the one named, or — when none is named — the only open
  * incident of the channel's tenant. Otherwise the reply says what to type.
  */
-function resolveIncident(deps: IntegrationCommandDeps, inv: CommandInvocation, usage: string) {
+function resolveIncident(deps: IncidentLookup, inv: CommandInvocation, usage: string) {
   const named = parseIncidentRef(inv.args[0]);
   if (named !== undefined) {
     const incident = deps.incidents.get(named);
@@ -34,30 +33,31 @@ function resolveIncident(deps: IntegrationCommandDeps, inv: CommandInvocation, u
   return { error: `${why}; say which one. Example: \`/opsbot ${usage}\`` };
 }
 
-export function integrationCommands(deps: IntegrationCommandDeps): Subcommand[] {
-  return [
-    {
-      name: 'case',
-      usage: 'case [INC-id]',
-      summary: 'open (or show) the Salesforce case of an incident (staff)',
-      staffOnly: true,
-      run: (inv): CommandReply => {
-        const found = resolveIncident(deps, inv, 'case INC-42');
-        if ('error' in found) return { text: found.error as string };
-        return { text: deps.cases.request(found.incident.id, inv.userId).message };
-      },
+export function caseCommand(deps: IncidentLookup & { cases: CaseService }): Subcommand {
+  return {
+    name: 'case',
+    usage: 'case [INC-id]',
+    summary: 'open (or show) the Salesforce case of an incident (staff)',
+    staffOnly: true,
+    run: (inv): CommandReply => {
+      const found = resolveIncident(deps, inv, 'case INC-42');
+      if ('error' in found) return { text: found.error as string };
+      return { text: toMrkdwn(deps.cases.request(found.incident.id, inv.userId).message) };
     },
-    {
-      name: 'escalate',
-      usage: 'escalate [INC-id] [note]',
-      summary: 'escalate an incident to engineering (Jira/Orion) with an optional note (staff)',
-      staffOnly: true,
-      run: (inv): CommandReply => {
-        const found = resolveIncident(deps, inv, 'escalate INC-42 NVRAM errors after the firmware upgrade');
-        if ('error' in found) return { text: found.error as string };
-        const note = found.rest.join(' ').slice(0, 1000) || undefined;
-        return { text: deps.escalations.request(found.incident.id, inv.userId, note).message };
-      },
+  };
+}
+
+export function escalateCommand(deps: IncidentLookup & { escalations: EscalationService }): Subcommand {
+  return {
+    name: 'escalate',
+    usage: 'escalate [INC-id] [note]',
+    summary: 'escalate an incident to engineering (Jira/Orion) with an optional note (staff)',
+    staffOnly: true,
+    run: (inv): CommandReply => {
+      const found = resolveIncident(deps, inv, 'escalate INC-42 NVRAM errors after the firmware upgrade');
+      if ('error' in found) return { text: found.error as string };
+      const note = found.rest.join(' ').slice(0, 1000) || undefined;
+      return { text: toMrkdwn(deps.escalations.request(found.incident.id, inv.userId, note).message) };
     },
-  ];
+  };
 }

@@ -1,38 +1,39 @@
 // Message shortcut "Send to Jira": mirrors a message of an incident card's thread into the
 // escalation issue as a comment. Thin: find the incident, ask the service, answer ephemerally.
 import type { MessageShortcut } from '@slack/bolt';
+import { fromMrkdwn, type Message, msg } from '../../../domain/message.js';
 import type { EscalationService } from '../../../services/integrations/escalation-service.js';
+import type { ChatPort } from '../../../services/ports.js';
 import type { StaffDirectory } from '../../../services/staff-directory.js';
 import type { IncidentStore } from '../../../store/incident-store.js';
-import type { ChatSender } from '../../outbox.js';
 import type { SlackSurface } from '../../surface.js';
 
 export const SEND_TO_JIRA = 'send_to_jira';
 
 export function register(
   surface: SlackSurface,
-  deps: { escalations: EscalationService; incidents: IncidentStore; staff: StaffDirectory; chat: ChatSender },
+  deps: { escalations: EscalationService; incidents: IncidentStore; staff: StaffDirectory; chat: ChatPort },
 ): void {
   surface.shortcut(SEND_TO_JIRA, async ({ ack, shortcut }) => {
     await ack();
     const s = shortcut as MessageShortcut;
     const channel = s.channel.id;
     const user = s.user.id;
-    const reply = (text: string) =>
-      deps.chat.postEphemeral({ channel, user, text }, `shortcut:${s.trigger_id}`);
+    const reply = (message: Message) =>
+      deps.chat.postEphemeral(channel, user, message, `shortcut:${s.trigger_id}`);
     if (!deps.staff.isStaff(user))
-      return void reply('Only the vendor’s support staff can send messages to Jira.');
+      return void reply(msg('Only the vendor’s support staff can send messages to Jira.'));
     const message = s.message as { ts: string; thread_ts?: string; text?: string; user?: string };
     const incident = deps.incidents.findByCard(channel, message.thread_ts ?? message.ts);
     if (!incident)
       return void reply(
-        'That message is not in an incident card’s thread, so I do not know which issue it belongs to.',
+        msg('That message is not in an incident card’s thread, so I do not know which issue it belongs to.'),
       );
-    const author = message.user ? `<@${message.user}>` : 'someone';
+    // What the person wrote is mrkdwn: read it back into runs, so Jira shows names and real links.
     const result = deps.escalations.mirror(
       incident.id,
-      author,
-      message.text ?? '',
+      message.user ?? null,
+      fromMrkdwn(message.text ?? ''),
       `${channel}:${message.ts}`,
     );
     reply(result.message);

@@ -1,0 +1,10 @@
+// The capabilities the bot runs, in install order (a capability may use what an earlier one
+// provides). Adding one is a new module in this folder and one line here.
+import type { CapabilityFactory } from '../app.js';
+import { cases } from './cases.js';
+import { escalations } from './escalations.js';
+import { platform } from './platform.js';
+import { tenantRules } from './tenant-rules.js';
+import { triage } from './triage.js';
+
+export const CAPABILITIES: CapabilityFactory[] = [platform, triage, cases, escalations, tenantRules];

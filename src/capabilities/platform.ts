@@ -1,0 +1,65 @@
+// Platform: what every other capability leans on and operators look at — the outbox and its
+// dead-letter alerts, the staff directory (refreshed by a recurring job), Slack's own health
+// (auth.test at start and whenever it failed), `/opsbot status` and `/opsbot outbox`, and the
+// answer to an @-mention.
+
+import { z } from 'zod';
+import type { CapabilityFactory } from '../app.js';
+import { defineJob } from '../jobs/definition.js';
+import { recurringJob } from '../jobs/recurring.js';
+import { registerDeadLetterAlerts } from '../services/dead-letters.js';
+import { SLACK_AUTH_JOB, SlackHealth } from '../slack/health.js';
+import { outboxCommand } from '../slack/listeners/commands/outbox.js';
+import { statusCommand } from '../slack/listeners/commands/status.js';
+import * as appMention from '../slack/listeners/events/app-mention.js';
+
+const STAFF_REFRESH_MS = 15 * 60 * 1000;
+
+export const platform: CapabilityFactory = (k) => {
+  registerDeadLetterAlerts({
+    scheduler: k.scheduler,
+    incidents: k.stores.incidents,
+    timeline: k.timeline,
+    tenants: k.tenants,
+    chat: k.chat,
+    clock: k.clock,
+  });
+  const staffRefresh = recurringJob(k.scheduler, {
+    kind: 'platform.staff-refresh',
+    failure: { what: 'refresh the staff user groups' },
+    scopes: () =>
+      k.config.staff.userGroupIds.length > 0
+        ? [{ scope: 'all', recurrence: { every: STAFF_REFRESH_MS } }]
+        : [],
+    run: async () => {
+      await k.staff.refresh();
+      return { refreshed: true };
+    },
+  });
+  const health = new SlackHealth(k.slackCall, k.scheduler, k.logger.child({ component: 'slack-health' }));
+  // In Socket Mode the open connection is the proof; over HTTP it is a successful auth.test.
+  if (k.env.SLACK_MODE === 'http') k.slackConnected = () => health.ok;
+  return {
+    name: 'platform',
+    jobs: [
+      staffRefresh.definition,
+      defineJob({
+        kind: SLACK_AUTH_JOB,
+        payload: z.object({ attempt: z.number() }),
+        failure: { what: 'verify the Slack token' },
+        run: ({ attempt }, ctx) => health.check(attempt, ctx.now),
+      }),
+    ],
+    commands: [
+      outboxCommand({ jobs: k.jobs, scheduler: k.scheduler, clock: k.clock }),
+      statusCommand({ jobs: k.jobs, slackConnected: () => k.slackConnected(), mode: k.env.SLACK_MODE }),
+    ],
+    slack: (surface) => appMention.register(surface, { chat: k.chat }),
+    readiness: { slack: () => k.slackConnected() },
+    start: async (now) => {
+      health.begin(now);
+      await k.staff.refresh();
+      staffRefresh.ensure(now);
+    },
+  };
+};

@@ -1,0 +1,55 @@
+// Slack lookups services need through ports: permalinks to messages, display names for mentions
+// shown in Salesforce and Jira, and the members of the staff user groups. Each is a read that may
+// fail; callers get a sensible fallback instead of an error (a link or a name is a convenience).
+import type { Logger } from 'pino';
+import type { PeopleDirectory, Permalinks, UserGroupReader } from '../services/ports.js';
+import type { SlackCall } from './outbox.js';
+
+export class SlackDirectory implements Permalinks, PeopleDirectory, UserGroupReader {
+  private readonly names = new Map<string, string>();
+
+  constructor(
+    private readonly call: SlackCall,
+    private readonly logger: Logger,
+  ) {}
+
+  async permalink(channel: string, ts: string): Promise<string | undefined> {
+    try {
+      const response = await this.call('chat.getPermalink', { channel, message_ts: ts });
+      return typeof response.permalink === 'string' ? response.permalink : undefined;
+    } catch (error) {
+      this.logger.debug({ err: error, channel }, 'no permalink; linking the channel instead');
+      return undefined;
+    }
+  }
+
+  channelLink(channel: string): string {
+    return `https://slack.com/app_redirect?channel=${encodeURIComponent(channel)}`;
+  }
+
+  async displayNames(userIds: string[]): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    for (const id of userIds) {
+      let name = this.names.get(id);
+      if (name === undefined) {
+        try {
+          const response = await this.call('users.info', { user: id });
+          const user = response.user as
+            | { name?: string; real_name?: string; profile?: { display_name?: string; real_name?: string } }
+            | undefined;
+          name = user?.profile?.display_name || user?.profile?.real_name || user?.real_name || user?.name;
+          if (name) this.names.set(id, name);
+        } catch (error) {
+          this.logger.debug({ err: error, user: id }, 'no display name; showing the user id');
+        }
+      }
+      if (name) out.set(id, name);
+    }
+    return out;
+  }
+
+  async membersOf(userGroupId: string): Promise<string[]> {
+    const response = await this.call('usergroups.users.list', { usergroup: userGroupId });
+    return (response.users as string[] | undefined) ?? [];
+  }
+}
