@@ -51,7 +51,10 @@ describe('dependency rules', () => {
 
   it('stores never import services, Slack or HTTP', () => {
     expect(
-      violations('store', (t) => t.startsWith('services/') || t.startsWith('slack/') || t.startsWith('http/')),
+      violations(
+        'store',
+        (t) => t.startsWith('services/') || t.startsWith('slack/') || t.startsWith('http/'),
+      ),
     ).toEqual([]);
   });
 
@@ -64,7 +67,9 @@ describe('dependency rules', () => {
   });
 
   it('the production build never includes the stand-ins or the fake clock', () => {
-    const all = files(ROOT).flatMap((file) => projectImports(file).map((t) => `${relative(ROOT, file)} → ${t}`));
+    const all = files(ROOT).flatMap((file) =>
+      projectImports(file).map((t) => `${relative(ROOT, file)} → ${t}`),
+    );
     expect(all.filter((line) => line.includes('../sandbox/') || line.includes('fake-clock'))).toEqual([]);
   });
 });

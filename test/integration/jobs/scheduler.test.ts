@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../../sandbox/fake-clock.js';
 import { waitForIdle } from '../../../sandbox/idle.js';
 import { PermanentError, RetryableError } from '../../../src/jobs/errors.js';
+import { recurringJob } from '../../../src/jobs/recurring.js';
 import { Scheduler } from '../../../src/jobs/scheduler.js';
 import { type Db, openDatabase } from '../../../src/store/db.js';
 import { JobStore } from '../../../src/store/job-store.js';
@@ -275,5 +276,42 @@ describe('Scheduler', () => {
     await waitForIdle(() => second.scheduler.isIdleNow());
     expect(runs).toBe(1);
     expect(second.store.getByKey('slow')?.status).toBe('done');
+  });
+
+  it('a recurring occurrence missed while the process was down runs once, late, and the schedule resumes from now', async () => {
+    const { tmp, clock, scheduler, db } = setup();
+    const HOUR = 3_600_000;
+    const runs: number[] = [];
+    const hourly = (s: Scheduler) =>
+      recurringJob(s, {
+        kind: 'test.hourly',
+        failure: { what: 'run the hourly test job' },
+        scopes: () => [{ scope: 'all', recurrence: { every: HOUR } }],
+        run: async (occurrence) => {
+          runs.push(occurrence.at);
+        },
+      });
+    const first = hourly(scheduler);
+    scheduler.define(first.definition);
+    first.ensure(clock.now());
+    scheduler.start();
+    clock.advance('1h');
+    await waitForIdle(() => scheduler.isIdleNow());
+    expect(runs).toHaveLength(1);
+    // "Crash", five hours of downtime, restart: ensure() is called again at start.
+    await scheduler.stop();
+    db.close();
+    clock.advance('5h');
+    const second = boot(tmp.dbPath, clock);
+    const again = hourly(second.scheduler);
+    second.scheduler.define(again.definition);
+    again.ensure(clock.now());
+    second.scheduler.start();
+    await waitForIdle(() => second.scheduler.isIdleNow());
+    expect(runs).toHaveLength(2); // the one missed occurrence, late — not five
+    clock.advance('1h');
+    await waitForIdle(() => second.scheduler.isIdleNow());
+    expect(runs).toHaveLength(3);
+    expect(new Set(runs).size).toBe(3);
   });
 });
