@@ -10,14 +10,18 @@ import {
   VMS_SEVERITY_LEVELS,
   type VmsWebhookMapping,
 } from '../domain/alarms/types.js';
+import type { IssueParams } from './format.js';
 
 export { VMS_SEVERITY_LEVELS };
+
+const OMIT_FOUND: IssueParams = { omitFound: true };
 
 const pattern = z.string().min(1, 'expected a regular expression, not an empty string');
 const PatternsSchema = z
   .union([pattern, z.array(pattern).min(1, 'expected at least one pattern')])
   .describe(
-    'A case-insensitive regular expression, or a list of them (any may match). ' +
+    'A case-insensitive regular expression in RE2 syntax (matches anywhere unless anchored with ^…$; ' +
+      'no backreferences or lookaround), or a list of them (any may match). ' +
       'For number:<fields> keys: comparisons such as ">=90" or ">=80 <90".',
   );
 
@@ -58,8 +62,9 @@ export const ClassificationRuleSchema = z
   })
   .strict()
   .superRefine((rule, ctx) => {
+    // compileRules' messages already quote the pattern or key at fault; no ", found …" after them.
     for (const problem of compileRules([rule]).problems) {
-      ctx.addIssue({ code: 'custom', path: problem.path, message: problem.message });
+      ctx.addIssue({ code: 'custom', path: problem.path, message: problem.message, params: OMIT_FOUND });
     }
   })
   .describe('One classification rule: when every match condition holds, apply set.') satisfies z.ZodType<

@@ -31,9 +31,13 @@ const matcherText = z
   .string()
   .superRefine((text, ctx) => {
     const parsed = parseMatcher(text);
-    if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.problem });
+    // parseMatcher's problems start with the matcher itself; no ", found …" after them.
+    if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.problem, params: { omitFound: true } });
   })
-  .describe('One matcher: label=value, label!=value, label=~regex or label!~regex (regex fully anchored).');
+  .describe(
+    'One matcher: label=value, label!=value, label=~regex or label!~regex (regex in RE2 syntax, as in ' +
+      'Alertmanager: fully anchored, case-sensitive unless it starts with (?i); no backreferences or lookaround).',
+  );
 
 export const InhibitRuleConfigSchema = z
   .object({

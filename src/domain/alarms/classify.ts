@@ -1,7 +1,8 @@
 // Classification: ParsedAlarm → NormalizedAlarm (category, severity, component, identity).
 // Rules are data — the tenant's config rules first, then DEFAULT_CLASSIFICATION_RULES — so an
 // operator can correct a misjudged alarm without a release. The rule language (docs/alarm-formats.md):
-//   match: { <field>: regex | [regex…] }   every key must hold; within a list any regex may match
+//   match: { <field>: regex | [regex…] }   every key must hold; within a list any regex may match;
+//          regexes use RE2 syntax (linear time), ignore case and match anywhere unless anchored
 //          fields: name, summary, text (name + "\n" + summary), cluster, site, status,
 //                  componentKind, componentId, sourceSeverity, format, labels.<key>
 //          !<field>: none of the regexes may match (a missing field reads as "")
@@ -12,6 +13,7 @@
 //   stop:  default true — a matching rule ends evaluation
 // Matching always reads the parsed alarm, not what earlier rules set.
 import { createHash } from 'node:crypto';
+import { compilePattern } from '../patterns.js';
 import { DEFAULT_CLASSIFICATION_RULES } from './default-rules.js';
 import { stringRecord } from './parsers/labels.js';
 import { MAX_EXCERPT_CHARS, MAX_INPUT_CHARS, MAX_SUMMARY_CHARS, nonEmpty, oneLine } from './parsers/text.js';
@@ -47,7 +49,7 @@ type FieldRef = { field: MatchField } | { label: string };
 type Op = '>=' | '>' | '<=' | '<' | '=' | '!=';
 type Comparison = { op: Op; value: number };
 type Matcher = { negate: boolean } & (
-  | { type: 'regex'; ref: FieldRef; patterns: RegExp[] }
+  | { type: 'regex'; ref: FieldRef; patterns: PatternTest[] }
   | { type: 'number'; refs: FieldRef[]; alternatives: Comparison[][] }
 );
 
@@ -97,14 +99,15 @@ function parseComparisons(text: string): Comparison[] | undefined {
   return out.length ? out : undefined;
 }
 
-function compileRegex(source: string): RegExp | string {
+type PatternTest = (value: string) => boolean;
+
+// Rule patterns match anywhere in the field (anchor with ^…$ to match it whole) and ignore case;
+// RE2 semantics, so no rule — built-in or from a tenant's config — can stall on a hostile alarm.
+function compileRegex(source: string): PatternTest | string {
   if (source.length > MAX_PATTERN_CHARS) return `pattern longer than ${MAX_PATTERN_CHARS} characters`;
-  try {
-    return new RegExp(source, 'i');
-  } catch (error) {
-    const reason = error instanceof Error ? error.message.replace(/^.*: /, '') : 'invalid';
-    return `not a valid regular expression: ${JSON.stringify(source)} (${reason})`;
-  }
+  const compiled = compilePattern(source, { anchored: false, caseInsensitive: true });
+  if (compiled.ok) return compiled.test;
+  return `not a valid regular expression: ${JSON.stringify(source)} — ${compiled.problem}`;
 }
 
 type Found = Array<{ path: (string | number)[]; message: string }>;
@@ -151,7 +154,7 @@ function compileMatcher(key: string, value: unknown, found: Found): Matcher | un
     return re;
   });
   if (found.length > before || typeof ref === 'string') return undefined;
-  return { negate, type: 'regex', ref, patterns: patterns as RegExp[] };
+  return { negate, type: 'regex', ref, patterns: patterns as PatternTest[] };
 }
 
 /** Compiles rules once (regexes, comparisons); reports every unusable part in plain words. */
@@ -272,7 +275,7 @@ function holds(matcher: Matcher, alarm: Alarm): boolean {
   let result: boolean;
   if (matcher.type === 'regex') {
     const value = fieldValue(alarm, matcher.ref) ?? '';
-    result = matcher.patterns.some((re) => re.test(value));
+    result = matcher.patterns.some((test) => test(value));
   } else {
     const n = matcher.refs.map((ref) => numberIn(fieldValue(alarm, ref))).find((v) => v !== undefined);
     result = n !== undefined && matcher.alternatives.some((all) => all.every((c) => compare(c, n)));

@@ -6,9 +6,14 @@ import type { ClassificationRule } from './types.js';
 
 const r = String.raw;
 
+// Patterns use RE2 syntax (src/domain/patterns.ts), which has no lookbehind. "Not preceded by a
+// letter" (so NIC_LINK_FLAP and port-down match but uplink does not) is written as start-of-text
+// or a non-letter instead; rules only ask whether a pattern matches, so the two are equivalent.
+const NOT_AFTER_LETTER = '(?:^|[^a-z])';
+
 // "link down", "LINK_DOWN", "NicLinkDown", "port eth3 flapping", "eth3 is down".
 const LINK_DOWN = [
-  r`(?<![a-z])(link|port|interface|carrier)[ _-]?(is[ _-])?(down|flap\w*|lost)\b`,
+  r`${NOT_AFTER_LETTER}(link|port|interface|carrier)[ _-]?(is[ _-])?(down|flap\w*|lost)\b`,
   r`link[ _-]?(down|flap)`,
   r`\b(eth|ens|enp|ib|mlx5_|bond)\w*\s+(is\s+)?(down|flapping)\b`,
   r`\blink\s+(state\s+)?(changed|toggl\w*|bounc\w*)`,
@@ -143,8 +148,8 @@ export const DEFAULT_CLASSIFICATION_RULES: readonly ClassificationRule[] = [
     name: 'ssd-failed',
     match: {
       text: [
-        r`(?<![a-z])(ssd|drive|disk|nvme)[ _-]?(fail\w*|fault\w*|missing|removed|dead)`,
-        r`(?<![a-z])(ssd|drive|disk|nvme)\w*\b[^\n]{0,60}?\b(failed|failing|failure|faulty|missing|removed|dead)\b`,
+        r`${NOT_AFTER_LETTER}(ssd|drive|disk|nvme)[ _-]?(fail\w*|fault\w*|missing|removed|dead)`,
+        r`${NOT_AFTER_LETTER}(ssd|drive|disk|nvme)\w*\b[^\n]{0,60}?\b(failed|failing|failure|faulty|missing|removed|dead)\b`,
       ],
     },
     set: { category: 'storage-node', severity: 3, componentKind: 'ssd' },
@@ -163,8 +168,8 @@ export const DEFAULT_CLASSIFICATION_RULES: readonly ClassificationRule[] = [
     name: 'fan-failed',
     match: {
       text: [
-        r`(?<![a-z])fan[ _-]?\d*[ _-]?(is[ _-])?(fail\w*|fault\w*|stopped|missing|removed|dead|error|(speed|rpm)[ _-]?low)`,
-        r`(?<![a-z])fan\b[^\n]{0,60}?\b(failed|failure|faulty|stopped|missing|not spinning|below threshold)\b`,
+        r`${NOT_AFTER_LETTER}fan[ _-]?\d*[ _-]?(is[ _-])?(fail\w*|fault\w*|stopped|missing|removed|dead|error|(speed|rpm)[ _-]?low)`,
+        r`${NOT_AFTER_LETTER}fan\b[^\n]{0,60}?\b(failed|failure|faulty|stopped|missing|not spinning|below threshold)\b`,
       ],
     },
     set: { category: 'storage-node', severity: 3, componentKind: 'fan' },
@@ -173,8 +178,8 @@ export const DEFAULT_CLASSIFICATION_RULES: readonly ClassificationRule[] = [
     name: 'psu-failed',
     match: {
       text: [
-        r`(?<![a-z])(psu|power[ _-]?supply)[ _-]?\d*[ _-]?(is[ _-])?(fail\w*|fault\w*|missing|removed|lost|down|no[ _-]?input|input[ _-]?lost|error)`,
-        r`(?<![a-z])(psu|power supply)\b[^\n]{0,60}?\b(failed|failure|faulty|missing|lost power|no input|redundancy lost)\b`,
+        r`${NOT_AFTER_LETTER}(psu|power[ _-]?supply)[ _-]?\d*[ _-]?(is[ _-])?(fail\w*|fault\w*|missing|removed|lost|down|no[ _-]?input|input[ _-]?lost|error)`,
+        r`${NOT_AFTER_LETTER}(psu|power supply)\b[^\n]{0,60}?\b(failed|failure|faulty|missing|lost power|no input|redundancy lost)\b`,
       ],
     },
     set: { category: 'storage-node', severity: 3, componentKind: 'psu' },

@@ -1,12 +1,13 @@
 // Alertmanager-style label matchers (`label=value`, `!=`, `=~`, `!~`), used by silences and
 // inhibition rules. Semantics follow Alertmanager on purpose, so people who know it are not
-// surprised: regexes are fully anchored, a missing label is the empty string, and a list of
-// matchers is an AND. Pure: no I/O, no clock.
+// surprised: regexes use RE2 syntax and run in linear time (../patterns.ts), are fully anchored,
+// a missing label is the empty string, and a list of matchers is an AND. Pure: no I/O, no clock.
+import { type CompiledPattern, compilePattern } from '../patterns.js';
 import type { NormalizedAlarm } from './types.js';
 
 export type MatchOp = '=' | '!=' | '=~' | '!~';
 
-/** Plain data (no compiled RegExp inside) so matchers can be stored, compared and logged. */
+/** Plain data (no compiled pattern inside) so matchers can be stored, compared and logged. */
 export interface Matcher {
   name: string;
   op: MatchOp;
@@ -16,7 +17,7 @@ export interface Matcher {
 export type ParseMatchersResult = { ok: true; matchers: Matcher[] } | { ok: false; problem: string };
 export type ParseMatcherResult = { ok: true; matcher: Matcher } | { ok: false; problem: string };
 
-/** Longest regex we accept; long patterns are where slow (backtracking) regexes hide. */
+/** Longest regex we accept (a silence must stay readable when it is listed). */
 export const MAX_REGEX_LENGTH = 200;
 
 // Prometheus label names. Keys outside this shape can still be matched by alarms' labels;
@@ -114,87 +115,23 @@ function readQuoted(raw: string, shown: string): ValueResult {
   return { ok: false, problem: `${shown} has an opening quote but no closing quote.` };
 }
 
-/** Why a regex is refused, or undefined when it compiles and looks safe to run on every alarm. */
+/** Why a regex is refused, or undefined when it compiles. */
 function regexProblem(source: string): string | undefined {
+  // RE2 runs any pattern in linear time, so length is not about speed; it keeps a silence
+  // readable in a Slack message and in `/opsbot silences`.
   if (source.length > MAX_REGEX_LENGTH) {
     return `the regex is ${source.length} characters long; keep it under ${MAX_REGEX_LENGTH}.`;
   }
-  const body = stripCaseFlag(source).body;
-  // Alertmanager runs RE2, which has neither backreferences nor lookaround; refusing them keeps a
-  // matcher meaning the same here and there, and removes the worst backtracking traps.
-  if (/\\[1-9]|\\k</.test(body)) return 'backreferences (\\1, \\k<…>) are not supported.';
-  if (/\(\?<?[=!]/.test(body)) return 'lookahead and lookbehind ((?=…), (?!…)) are not supported.';
-  if (hasNestedRepetition(body)) {
-    return 'nested repetition like (a+)+ can take forever to match; simplify the regex.';
-  }
   const compiled = compileAnchored(source);
-  if (!compiled.ok) return `the regex does not compile (${compiled.error}).`;
-  return undefined;
+  if (compiled.ok) return undefined;
+  // A missing RE2 feature is its own sentence; a typo reads as "does not compile".
+  return compiled.unsupported ? `${compiled.problem}.` : `the regex does not compile: ${compiled.problem}.`;
 }
 
-/** Alertmanager (Go RE2) spells case-insensitive as a leading (?i); JavaScript uses a flag. */
-function stripCaseFlag(source: string): { body: string; flags: string } {
-  return source.startsWith('(?i)') ? { body: source.slice(4), flags: 'i' } : { body: source, flags: '' };
-}
-
-/**
- * True when a group that already repeats inside is itself repeated without a small bound:
- * `(a+)+`, `(.*x)*`, `(\w+\s?){2,}`. That shape is what makes backtracking regexes explode.
- */
-function hasNestedRepetition(body: string): boolean {
-  const groupRepeats: boolean[] = [];
-  let repeatsHere = false;
-  for (let i = 0; i < body.length; i++) {
-    const ch = body[i];
-    if (ch === '\\') {
-      i++;
-    } else if (ch === '[') {
-      i = skipCharClass(body, i);
-    } else if (ch === '(') {
-      groupRepeats.push(repeatsHere);
-      repeatsHere = false;
-    } else if (ch === ')') {
-      const inner: boolean = repeatsHere;
-      repeatsHere = groupRepeats.pop() ?? false;
-      const next = body.slice(i + 1);
-      if (inner && /^(\*|\+|\{\d*,\d*\})/.test(next)) return true;
-      repeatsHere ||= inner || /^(\*|\+|\{)/.test(next);
-    } else if (ch === '*' || ch === '+' || ch === '{') {
-      repeatsHere = true;
-    }
-  }
-  return false;
-}
-
-function skipCharClass(body: string, open: number): number {
-  for (let i = open + 1; i < body.length; i++) {
-    if (body[i] === '\\') i++;
-    else if (body[i] === ']' && i > open + 1) return i;
-  }
-  return body.length;
-}
-
-type Compiled = { ok: true; regex: RegExp } | { ok: false; error: string };
-
-// A small memo so matching thousands of alarms against the same silences does not recompile.
-// Cleared wholesale when full: simple, bounded, and still pure from the caller's view.
-const compiledCache = new Map<string, Compiled>();
-const CACHE_LIMIT = 500;
-
-function compileAnchored(source: string): Compiled {
-  const cached = compiledCache.get(source);
-  if (cached) return cached;
-  const { body, flags } = stripCaseFlag(source);
-  let compiled: Compiled;
-  try {
-    // Fully anchored like Alertmanager: `=~dnode` does not match `dnode-3`.
-    compiled = { ok: true, regex: new RegExp(`^(?:${body})$`, flags) };
-  } catch (error) {
-    compiled = { ok: false, error: error instanceof Error ? error.message : String(error) };
-  }
-  if (compiledCache.size >= CACHE_LIMIT) compiledCache.clear();
-  compiledCache.set(source, compiled);
-  return compiled;
+// Fully anchored like Alertmanager (`=~dnode` does not match `dnode-3`) and case-sensitive
+// unless the regex opts in with (?i), which RE2 reads natively, as Alertmanager's Go RE2 does.
+function compileAnchored(source: string): CompiledPattern {
+  return compilePattern(source, { anchored: true, caseInsensitive: false });
 }
 
 /** Does one matcher accept this label value? (A missing label is passed as ''.) */
@@ -210,7 +147,7 @@ export function matchesValue(m: Matcher, value: string): boolean {
       // Only a hand-built matcher can carry a bad regex (parseMatcher refuses them). It then
       // matches nothing, either way round: a broken silence must never hide alarms.
       if (!compiled.ok) return false;
-      return compiled.regex.test(value) === (m.op === '=~');
+      return compiled.test(value) === (m.op === '=~');
     }
   }
 }

@@ -91,7 +91,8 @@ export function parseSilenceCommand(args: string[], now: number): ParseSilenceRe
         looksLikeMatcher
           ? parsed.problem
           : `\`${word}\` is neither a matcher (label=value) nor a duration like 30m, 2h or 1d.`,
-        word.includes('"') ? SILENCE_QUOTED_EXAMPLE : SILENCE_EXAMPLE,
+        // A quoting or regex mistake is best answered with an example that has a (quoted) regex.
+        word.includes('"') || /^\w+[=!]~/.test(word) ? SILENCE_QUOTED_EXAMPLE : SILENCE_EXAMPLE,
       );
     }
     matchers.push(parsed.matcher);

@@ -60,7 +60,7 @@ describe('TenantAlarmsSchema', () => {
       set: {},
     });
     expect(issues(ruleOnly)).toEqual([
-      'match.summary.1: not a valid regular expression: "(oops" (Unterminated group)',
+      'match.summary.1: not a valid regular expression: "(oops" — missing closing ) (RE2 syntax)',
     ]);
   });
 

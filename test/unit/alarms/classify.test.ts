@@ -367,7 +367,7 @@ describe('compileRules', () => {
     const { rules: usable, problems } = compileRules(rules);
     expect(usable.map((r) => r.name)).toEqual(['ok']);
     expect(problems.map((p) => describeRuleProblem(p, rules))).toEqual([
-      'rules[1] (broken) match.name[1]: not a valid regular expression: "(unclosed" (Unterminated group)',
+      'rules[1] (broken) match.name[1]: not a valid regular expression: "(unclosed" — missing closing ) (RE2 syntax)',
       'rules[1] (broken) match.nmae: unknown field "nmae"; expected one of name, summary, text, cluster, site, status, componentKind, componentId, sourceSeverity, format, labels.<key>, optionally prefixed by ! or number:',
       'rules[1] (broken) match.number:labels.pct: expected comparisons like ">=90" or ">=80 <90", got ">> 9"',
     ]);

@@ -276,6 +276,42 @@ describe('sanity checks between fields', () => {
   });
 });
 
+describe('patterns are RE2: what RE2 lacks is a line-numbered problem at load time', () => {
+  it('a rule with a lookbehind and an inhibit matcher with a backreference', () => {
+    const text = [
+      'triage:', //                                           1
+      '  inhibitRules:', //                                    2
+      '    - name: partition', //                              3
+      "      sourceMatchers: ['alertname=~(NET)_\\1']", //      4
+      "      targetMatchers: ['component=~cnode|dnode']", //   5
+      '      equal: [cluster]', //                             6
+      ...valid.slice(0, 2), //                                 7-8
+      ...valid.slice(2), //                                    9-22
+      '    alarms:', //                                        23
+      '      rules:', //                                       24
+      '        - name: uplink', //                             25
+      "          match: { text: '(?<![a-z])link down' }", //   26
+      '          set: { severity: 2 }', //                     27
+    ].join('\n');
+    expect(problemsOf(text)).toEqual([
+      'bad.yaml:4: triage.inhibitRules[0].sourceMatchers[0]: `alertname=~(NET)_\\1`: backreferences (\\1, \\k<…>) are not supported (RE2 syntax).',
+      'bad.yaml:26: tenants[0].alarms.rules[0].match.text: not a valid regular expression: "(?<![a-z])link down" — lookahead and lookbehind ((?=…), (?!…), (?<=…), (?<!…)) are not supported (RE2 syntax)',
+    ]);
+  });
+
+  it('accepts patterns that only a backtracking engine would choke on', () => {
+    const text = [
+      ...valid,
+      '    alarms:', //                                        17
+      '      rules:', //                                       18
+      '        - name: hostile-but-harmless', //               19
+      "          match: { name: '(x+x+)+y', '!summary': ['(a|a)*b'] }", // 20
+      '          set: { severity: 3 }', //                     21
+    ].join('\n');
+    expect(parseConfigText(text, 'ok.yaml').ok).toBe(true);
+  });
+});
+
 describe('npm run config:check', () => {
   const tsx = `${root}node_modules/tsx/dist/cli.mjs`;
   const run = (args: string[]) =>

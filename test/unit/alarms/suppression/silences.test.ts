@@ -163,6 +163,29 @@ describe('parseSilenceCommand', () => {
     expect(command('silence x=~.* cluster=sjc-obj-01 2h')).toMatchObject({ ok: true });
   });
 
+  it('accepts a regex that would backtrack forever elsewhere, and it still matches correctly (RE2)', () => {
+    const result = command('silence alertname=~(a|a)*b 1h');
+    expect(result).toMatchObject({ ok: true, matchers: [{ name: 'alertname', op: '=~', value: '(a|a)*b' }] });
+    if (!result.ok) return;
+    const s = silence({ matchers: result.matchers });
+    expect(findSilence([s], { tenant: 'nimbus', alertname: `${'a'.repeat(5000)}!` }, T0)).toBeUndefined();
+    expect(findSilence([s], { tenant: 'nimbus', alertname: 'aab' }, T0)).toBe(s);
+  });
+
+  it.each([
+    ['silence alertname=~(DNODE)_\\1 2h', /backreferences .*not supported \(RE2 syntax\)/],
+    ['silence alertname=~DNODE_(?!DOWN).* 2h', /lookahead and lookbehind .*not supported \(RE2 syntax\)/],
+    ['silence alertname=~"(?<=x)DOWN" 2h', /lookahead and lookbehind .*not supported \(RE2 syntax\)/],
+    ['silence alertname=~DNODE_\\u0041 2h', /invalid escape sequence .*RE2 syntax/],
+  ])('refuses `%s` at input time, with a regex example', (text, expected) => {
+    const result = command(text);
+    expect(result).toMatchObject({ ok: false, problem: expect.stringMatching(expected) });
+    if (!result.ok) {
+      expect(result.problem).toMatch(/^`alertname=~/);
+      expect(result.example).toBe(SILENCE_QUOTED_EXAMPLE);
+    }
+  });
+
   it('every example it offers is itself a valid command', () => {
     const examples = new Set<string>([SILENCE_EXAMPLE, SILENCE_QUOTED_EXAMPLE]);
     for (const bad of ['', '2h', 'cluster=x', 'cluster=~( 2h', 'x=~.* 2h', 'site="a 2h', 'cluster=x 45d']) {
