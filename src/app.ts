@@ -8,10 +8,11 @@ import { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
 import type { Env } from './config/env.js';
 import type { OpsbotConfig } from './config/schema.js';
-import { type Clock, systemClock } from './domain/clock.js';
+import { type Clock, parseDuration, systemClock } from './domain/clock.js';
 import { healthRoutes, type ReadinessCheck } from './http/health.js';
 import { HttpServer, type Route } from './http/server.js';
 import type { CaseTracker, EscalationTracker } from './integrations/ports.js';
+import { CircuitBreaker } from './jobs/circuit-breaker.js';
 import type { JobDefinition } from './jobs/definition.js';
 import { Scheduler } from './jobs/scheduler.js';
 import { slackLoggerFrom } from './logger.js';
@@ -85,8 +86,13 @@ export class Kernel {
   readonly stores;
   readonly timeline: Timeline;
   readonly tenants: TenantDirectory;
-  /** Slack Web API for writes: no retries of its own, the scheduler owns them durably. */
+  /**
+   * Slack Web API for writes, behind a circuit breaker: no retries of its own (the scheduler owns
+   * them durably), and while Slack keeps failing, jobs wait for it without spending attempts — a
+   * Slack outage of any length delays cards and messages, it never dead-letters them.
+   */
   readonly slackCall: SlackCall;
+  readonly slackBreaker: CircuitBreaker;
   readonly chat: SlackChat;
   readonly directory: SlackDirectory;
   readonly staff: StaffDirectory;
@@ -127,7 +133,18 @@ export class Kernel {
       rejectRateLimitedCalls: true,
       timeout: 10_000,
     });
-    this.slackCall = slackCaller(web);
+    this.slackBreaker = new CircuitBreaker({
+      failureThreshold: config.integrations.breakerThreshold,
+      openMs: parseDuration(config.integrations.breakerOpen) as number,
+      maxOpenMs: 10 * 60_000,
+    });
+    const call = slackCaller(web);
+    // Writes and reads are separate targets: a read that works (looking up a card a failed post
+    // may have left) must not hide that posting keeps failing.
+    this.slackCall = (method, args) =>
+      this.slackBreaker.run(method.startsWith('chat.') ? 'slack' : 'slack-read', this.clock.now(), () =>
+        call(method, args),
+      );
     this.scheduler.define(slackCallJob(this.slackCall));
     this.chat = new SlackChat(this.scheduler);
     this.directory = new SlackDirectory(this.slackCall, logger.child({ component: 'slack-directory' }));

@@ -55,7 +55,11 @@ export const platform: CapabilityFactory = (k) => {
       statusCommand({ jobs: k.jobs, slackConnected: () => k.slackConnected(), mode: k.env.SLACK_MODE }),
     ],
     slack: (surface) => appMention.register(surface, { chat: k.chat }),
-    readiness: { slack: () => k.slackConnected() },
+    // Not ready while Slack is unreachable for us: connected, and our writes are not held back.
+    readiness: {
+      slack: () => k.slackConnected(),
+      slackDelivery: () => !k.slackBreaker.isDown('slack'),
+    },
     start: async (now) => {
       health.begin(now);
       await k.staff.refresh();

@@ -57,6 +57,11 @@ export class CircuitBreaker {
     }
   }
 
+  /** The target has failed too often in a row and has not answered since (open or probing). */
+  isDown(target: string): boolean {
+    return this.state(target).failures >= this.policy.failureThreshold;
+  }
+
   isOpen(target: string, now: number): boolean {
     return now < this.state(target).openUntil;
   }

@@ -4,10 +4,10 @@ import type { Clock } from '../../../domain/clock.js';
 import { formatDuration } from '../../../domain/clock.js';
 import type { Scheduler } from '../../../jobs/scheduler.js';
 import type { Job, JobStore } from '../../../store/job-store.js';
+import { escapeMrkdwn } from '../../views/mrkdwn.js';
 import type { CommandReply, Subcommand } from './router.js';
 
 const SHOWN = 15;
-const OUTBOUND = /^(slack|salesforce|jira)\./;
 
 export function outboxCommand(deps: { jobs: JobStore; scheduler: Scheduler; clock: Clock }): Subcommand {
   return {
@@ -36,9 +36,11 @@ export function outboxCommand(deps: { jobs: JobStore; scheduler: Scheduler; cloc
         };
       }
       const now = deps.clock.now();
+      // Every kind: a card that could not be posted is as much a failed delivery as a case comment.
+      // Work scheduled for later on purpose (reminders, polls, digests) is waiting only once tried.
       const all = deps.jobs
         .byStatus(['pending', 'running', 'dead'], 500)
-        .filter((j) => OUTBOUND.test(j.kind));
+        .filter((j) => j.status !== 'pending' || j.attempts > 0 || j.runAt <= now);
       const waiting = all.filter((j) => j.status !== 'dead');
       const dead = all.filter((j) => j.status === 'dead');
       if (all.length === 0)
@@ -51,7 +53,9 @@ export function outboxCommand(deps: { jobs: JobStore; scheduler: Scheduler; cloc
               ? `next try in ${formatDuration(j.runAt - now)}`
               : 'due now';
         const err = j.lastError ? ` — ${j.lastError.slice(0, 160)}` : '';
-        return `• \`${j.id}\` ${j.kind} (${describe(j)}), attempt ${j.attempts}/${j.maxAttempts}, ${when}${err}`;
+        const what = deps.scheduler.definition(j.kind)?.failure.what;
+        const hint = j.status === 'dead' ? ` — retry: \`/opsbot outbox retry ${j.id}\`` : '';
+        return `• \`${j.id}\` ${j.kind}${what ? ` (${what}` : ' ('}${what ? ', ' : ''}${describe(j)}), attempt ${j.attempts}/${j.maxAttempts}, ${when}${escapeMrkdwn(err)}${hint}`;
       };
       const parts = [`*Outbox: ${waiting.length} waiting, ${dead.length} failed*`];
       if (dead.length)
