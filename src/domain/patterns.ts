@@ -43,26 +43,69 @@ export function compilePattern(source: string, options: PatternOptions): Compile
   // Callers pass what a config file or a stored row held; never let a non-string reach the cache.
   if (typeof source !== 'string')
     return { ok: false, problem: 'expected the pattern as text', unsupported: false };
-  const key = `${options.anchored ? 'a' : '-'}${options.caseInsensitive ? 'i' : '-'}${source}`;
+  return memo(`1${flagKey(options)}${source}`, () => compileOne(source, options));
+}
+
+/**
+ * "Any of these patterns matches", compiled as one RE2 alternation so a long value is scanned
+ * once rather than once per pattern. The problem, if any, is the first bad pattern's. When the
+ * union alone cannot compile (two patterns naming the same capture group) it falls back to
+ * testing them one by one: the same answer, only slower.
+ */
+export function compileAnyPattern(sources: readonly string[], options: PatternOptions): CompiledPattern {
+  const each = sources.map((source) => compilePattern(source, options));
+  const bad = each.find((c) => !c.ok);
+  if (bad) return bad;
+  const tests = (each as Array<Extract<CompiledPattern, { ok: true }>>).map((c) => c.test);
+  if (tests.length === 1) return each[0] as CompiledPattern;
+  const key = `*${flagKey(options)}${JSON.stringify(sources)}`;
+  return memo(key, () => {
+    const union = compileBody(sources.map((source) => `(?:${enclosable(source)})`).join('|'), options);
+    return union.ok ? union : { ok: true, test: (value) => tests.some((test) => test(value)) };
+  });
+}
+
+const flagKey = (options: PatternOptions) =>
+  `${options.anchored ? 'a' : '-'}${options.caseInsensitive ? 'i' : '-'}`;
+
+function memo(key: string, compile: () => CompiledPattern): CompiledPattern {
   const cached = cache.get(key);
   if (cached) return cached;
-  const compiled = compileUncached(source, options);
+  const compiled = compile();
   if (cache.size >= CACHE_LIMIT) cache.clear();
   cache.set(key, compiled);
   return compiled;
 }
 
-function compileUncached(source: string, options: PatternOptions): CompiledPattern {
+function compileOne(source: string, options: PatternOptions): CompiledPattern {
   // Check the pattern on its own first, so a problem is reported in the user's own text rather
   // than in our anchoring wrapper (and `a)|(b` cannot escape the wrapper's group).
   const alone = tryCompile(source, 0);
   if (!alone.ok) return alone;
-  const flags = options.caseInsensitive ? RE2JS.CASE_INSENSITIVE : 0;
-  const re =
-    options.anchored || flags ? tryCompile(options.anchored ? `^(?:${source})$` : source, flags) : alone;
-  if (!re.ok) return re;
-  const regex = re.regex;
+  if (!options.anchored && !options.caseInsensitive) return tester(alone.regex);
+  return compileBody(enclosable(source), options);
+}
+
+function compileBody(body: string, options: PatternOptions): CompiledPattern {
+  const re = tryCompile(
+    options.anchored ? `^(?:${body})$` : body,
+    options.caseInsensitive ? RE2JS.CASE_INSENSITIVE : 0,
+  );
+  return re.ok ? tester(re.regex) : re;
+}
+
+function tester(regex: RE2JS): CompiledPattern {
   return { ok: true, test: (value) => regex.test(value) };
+}
+
+/**
+ * The pattern made safe to put inside a group. A pattern that compiles on its own has balanced
+ * parentheses, so the only way out of `(?:…)` is RE2's literal quote `\Q…` left open to the
+ * end: it would swallow the closing parenthesis. Such a pattern gets its `\E`.
+ */
+function enclosable(source: string): string {
+  if (!source.includes('\\Q')) return source;
+  return tryCompile(`(?:${source})`, 0).ok ? source : `${source}\\E`;
 }
 
 function tryCompile(source: string, flags: number): { ok: true; regex: RE2JS } | PatternProblem {

@@ -13,7 +13,7 @@
 //   stop:  default true — a matching rule ends evaluation
 // Matching always reads the parsed alarm, not what earlier rules set.
 import { createHash } from 'node:crypto';
-import { compilePattern } from '../patterns.js';
+import { compileAnyPattern, compilePattern, type PatternOptions } from '../patterns.js';
 import { DEFAULT_CLASSIFICATION_RULES } from './default-rules.js';
 import { stringRecord } from './parsers/labels.js';
 import { MAX_EXCERPT_CHARS, MAX_INPUT_CHARS, MAX_SUMMARY_CHARS, nonEmpty, oneLine } from './parsers/text.js';
@@ -100,12 +100,13 @@ function parseComparisons(text: string): Comparison[] | undefined {
 }
 
 type PatternTest = (value: string) => boolean;
+const RULE_PATTERN: PatternOptions = { anchored: false, caseInsensitive: true };
 
 // Rule patterns match anywhere in the field (anchor with ^…$ to match it whole) and ignore case;
 // RE2 semantics, so no rule — built-in or from a tenant's config — can stall on a hostile alarm.
 function compileRegex(source: string): PatternTest | string {
   if (source.length > MAX_PATTERN_CHARS) return `pattern longer than ${MAX_PATTERN_CHARS} characters`;
-  const compiled = compilePattern(source, { anchored: false, caseInsensitive: true });
+  const compiled = compilePattern(source, RULE_PATTERN);
   if (compiled.ok) return compiled.test;
   return `not a valid regular expression: ${JSON.stringify(source)} — ${compiled.problem}`;
 }
@@ -154,7 +155,16 @@ function compileMatcher(key: string, value: unknown, found: Found): Matcher | un
     return re;
   });
   if (found.length > before || typeof ref === 'string') return undefined;
-  return { negate, type: 'regex', ref, patterns: patterns as PatternTest[] };
+  return { negate, type: 'regex', ref, patterns: anyOf(texts, patterns as PatternTest[]) };
+}
+
+// "Any of these patterns": one RE2 alternation, so a long field is scanned once, not once per
+// pattern (the built-in rules have lists of up to five). Each was compiled on its own first,
+// for per-item problems.
+function anyOf(texts: string[], tests: PatternTest[]): PatternTest[] {
+  if (tests.length < 2) return tests;
+  const union = compileAnyPattern(texts, RULE_PATTERN);
+  return union.ok ? [union.test] : tests;
 }
 
 /** Compiles rules once (regexes, comparisons); reports every unusable part in plain words. */

@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { compileRules } from '../../../src/domain/alarms/classify.js';
 import { matchesAll, parseMatcher } from '../../../src/domain/alarms/matchers.js';
 import type { ClassificationRule } from '../../../src/domain/alarms/types.js';
-import { type CompiledPattern, compilePattern, type PatternOptions } from '../../../src/domain/patterns.js';
+import {
+  type CompiledPattern,
+  compileAnyPattern,
+  compilePattern,
+  type PatternOptions,
+} from '../../../src/domain/patterns.js';
 
 const ANCHORED: PatternOptions = { anchored: true, caseInsensitive: false };
 const SEARCH: PatternOptions = { anchored: false, caseInsensitive: true };
@@ -96,6 +101,12 @@ describe('compilePattern: what RE2 does not have is refused in plain words', () 
     expect(problem('a)|(b').problem).toMatch(/unexpected \)|missing/);
   });
 
+  it('a literal quote left open (\\Q…) stays inside the anchoring group', () => {
+    const quoted = compiled('\\Qa.b)', ANCHORED);
+    expect([quoted('a.b)'), quoted('axb)'), quoted('a.b)c')]).toEqual([true, false, false]);
+    expect(compiled('\\Qa.b\\E+', ANCHORED)('a.bbb')).toBe(true);
+  });
+
   it('never throws, whatever it is given', () => {
     expect(compilePattern(42 as unknown as string, ANCHORED)).toMatchObject({ ok: false });
     expect(compilePattern('42', ANCHORED)).toMatchObject({ ok: true });
@@ -138,5 +149,47 @@ describe('compilePattern: anchoring and case, as Alertmanager and the rule langu
   it('one compiled pattern per source and options: a cached result is reused', () => {
     expect(compilePattern('sjc-.*', ANCHORED)).toBe(compilePattern('sjc-.*', ANCHORED));
     expect(compilePattern('sjc-.*', ANCHORED)).not.toBe(compilePattern('sjc-.*', SEARCH));
+  });
+});
+
+describe('compileAnyPattern: a list where any pattern may match', () => {
+  const any = (sources: string[], options = SEARCH) => {
+    const result = compileAnyPattern(sources, options);
+    if (!result.ok) throw new Error(result.problem);
+    return result.test;
+  };
+
+  it('matches when any one does, each pattern keeping its own anchors and flags', () => {
+    const test = any(['^cnode$', 'link down', '(?s)fan.failed']);
+    expect([test('CNODE'), test('cnode-1'), test('eth3 link down'), test('fan\nfailed')]).toEqual([
+      true,
+      false,
+      true,
+      true,
+    ]);
+    const anchored = any(['a', 'b|c'], ANCHORED);
+    expect([anchored('a'), anchored('c'), anchored('ab'), anchored('A')]).toEqual([true, true, false, false]);
+  });
+
+  it('stays linear for hostile members', () => {
+    const test = any(['(a|a)*b', '(x+x+)+y']);
+    for (let i = 0; i < RUNS; i++) expect(test(HOSTILE_A) || test(HOSTILE_X)).toBe(false);
+  });
+
+  it('gives the same answers when the members cannot share one regex (same group name twice)', () => {
+    const test = any(['(?P<part>fan)-1', '(?P<part>psu)-2']);
+    expect([test('fan-1'), test('psu-2'), test('fan-2')]).toEqual([true, true, false]);
+  });
+
+  it('a quote left open in one member cannot swallow the next', () => {
+    const test = any(['\\Qa)|(b', 'zz'], ANCHORED);
+    expect([test('a)|(b'), test('zz'), test('b')]).toEqual([true, true, false]);
+  });
+
+  it('reports the first bad member', () => {
+    expect(compileAnyPattern(['ok', '(a)\\1', '('], SEARCH)).toMatchObject({
+      ok: false,
+      problem: expect.stringMatching(/^backreferences/),
+    });
   });
 });
