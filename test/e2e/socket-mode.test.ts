@@ -22,7 +22,7 @@ describe('Socket Mode (the default transport)', () => {
     expect(h.slack.socket.connected).toBe(1);
     expect(h.slack.callsTo('apps.connections.open')).toHaveLength(1);
     const ready = await fetch(`${h.driver.baseUrl}/readyz`);
-    expect(await ready.json()).toEqual({ status: 'ready', checks: { store: true, slack: true } });
+    expect(await ready.json()).toEqual({ status: 'ready', checks: { store: true, slack: true, slackDelivery: true } });
     await h.finish();
   });
 
@@ -69,7 +69,7 @@ describe('Socket Mode (the default transport)', () => {
     await vi.waitFor(async () => expect((await readyz()).status).toBe(503), { timeout: 3000 });
     expect(await (await readyz()).json()).toMatchObject({
       status: 'not ready',
-      checks: { store: true, slack: false },
+      checks: { store: true, slack: false, slackDelivery: true },
     });
     expect((await fetch(`${h.driver.baseUrl}/healthz`)).status).toBe(200);
     await h.abort();
