@@ -4,7 +4,14 @@
 // schedule object and cached, since every engine call needs the same layers.
 import { type CompiledSpan, compileRecurringTime, compileSpan } from './rules.js';
 import { localInstant, localParts, parseIsoDay, parseWallTime } from './time.js';
-import { LEVELS, type Level, type LayerKind, type OncallSchedule, type Rosters, type Rotation } from './types.js';
+import {
+  type LayerKind,
+  LEVELS,
+  type Level,
+  type OncallSchedule,
+  type Rosters,
+  type Rotation,
+} from './types.js';
 
 export type Path = (string | number)[];
 
@@ -58,10 +65,10 @@ export function compileSchedule(schedule: OncallSchedule): CompiledSchedule {
     const regional: CompiledLayer[] = [];
     const managers = new Map<string, string>();
     const zoneOfRegion = new Map<string, string>();
-    for (const region of schedule.regions) {
+    schedule.regions.forEach((region, r) => {
       zoneOfRegion.set(region.name, region.zone);
       const roster = team.regions[region.name];
-      if (!roster) continue;
+      if (!roster) return;
       managers.set(region.name, roster.manager);
       const path = [...teamPath, 'regions', region.name];
       regional.push({
@@ -70,13 +77,13 @@ export function compileSchedule(schedule: OncallSchedule): CompiledSchedule {
         tenant: undefined,
         priority: roster.priority,
         zone: region.zone,
-        span: compileSpan(region.shift, region.zone),
+        span: regionSpan(schedule, r),
         rotations: compileRotations(roster, region.zone, path),
         region: region.name,
         manager: roster.manager,
         path,
       });
-    }
+    });
     const layers = [...regional];
     if (team.weekend) {
       const weekend = team.weekend;
@@ -119,7 +126,23 @@ export function compileSchedule(schedule: OncallSchedule): CompiledSchedule {
   return compiled;
 }
 
-function compileRotations(rosters: Rosters, zone: string, path: Path): Partial<Record<Level, CompiledRotation>> {
+/** A region's window; without an end it runs until the next region's start (follow the sun). */
+function regionSpan(schedule: OncallSchedule, index: number): CompiledSpan {
+  const region = schedule.regions[index]!;
+  const { start, end, days } = region.shift;
+  if (end !== undefined) return compileSpan({ start, end, days }, region.zone);
+  const next = schedule.regions[(index + 1) % schedule.regions.length]!;
+  return {
+    start: compileRecurringTime({ time: start, days, zone: region.zone }, region.zone),
+    end: compileRecurringTime({ time: next.shift.start, days: next.shift.days, zone: next.zone }, next.zone),
+  };
+}
+
+function compileRotations(
+  rosters: Rosters,
+  zone: string,
+  path: Path,
+): Partial<Record<Level, CompiledRotation>> {
   const out: Partial<Record<Level, CompiledRotation>> = {};
   for (const level of LEVELS) {
     const rotation = rosters[level];
@@ -134,7 +157,14 @@ function compileRotation(rotation: Rotation, zone: string, path: Path): Compiled
   if (handoffSecond === undefined || startDay === undefined || rotation.users.length === 0) {
     throw new Error(`schedule not validated: bad rotation at ${path.join('.')}`);
   }
-  return { users: rotation.users, weekly: rotation.rotation === 'weekly', handoffSecond, startDay, zone, path };
+  return {
+    users: rotation.users,
+    weekly: rotation.rotation === 'weekly',
+    handoffSecond,
+    startDay,
+    zone,
+    path,
+  };
 }
 
 /** Who the rotation names at `instant`; undefined before its first handoff. */

@@ -4,7 +4,7 @@
 // L-n, nW, LW, dL, d#n), because node-cron itself can only schedule timers, not answer
 // "when is the next occurrence after t" for an arbitrary t.
 import { parse as parseCron } from 'node-cron';
-import { daysInMonth, dateOf, localDay, localInstant, parseWallTime, weekdayOf } from './time.js';
+import { dateOf, daysInMonth, localDay, localInstant, parseWallTime, weekdayOf } from './time.js';
 import { type RecurringTime, type Span, WEEKDAYS } from './types.js';
 
 /** How far back/ahead the engine looks for the previous/next occurrence of a rule. */
@@ -22,7 +22,8 @@ export function compileRecurringTime(time: RecurringTime, defaultZone: string): 
   if ('cron' in time) {
     const fields = parseCron(time.cron);
     const times: number[] = [];
-    for (const h of fields.hour) for (const m of fields.minute) for (const s of fields.second) times.push(h * 3600 + m * 60 + s);
+    for (const h of fields.hour)
+      for (const m of fields.minute) for (const s of fields.second) times.push(h * 3600 + m * 60 + s);
     times.sort((a, b) => a - b);
     const months = new Set(fields.month);
     return {

@@ -49,11 +49,22 @@ export interface Rosters {
   secondary?: Rotation | undefined;
 }
 
+/**
+ * A region's daily shift. Without `end` it lasts until the next region (in list order,
+ * wrapping around) starts, so follow-the-sun regions tile the day in every season: DST only
+ * makes a shift an hour shorter or longer, never opens a gap or an overlap.
+ */
+export interface RegionShift {
+  start: WallTime;
+  end?: WallTime | undefined;
+  days?: Weekday[] | undefined;
+}
+
 /** A follow-the-sun region: where and when (local time) its people work. */
 export interface RegionDef {
   name: string;
   zone: string;
-  shift: DailyWindow;
+  shift: RegionShift;
 }
 
 /** A team's people in one region. */

@@ -85,7 +85,11 @@ export function conflicts(schedule: OncallSchedule, from: number, to: number): S
 export function validationHorizon(schedule: OncallSchedule): { from: number; to: number } {
   const starts: number[] = [];
   for (const team of schedule.teams) {
-    const rosters = [...Object.values(team.regions), ...(team.weekend ? [team.weekend] : []), ...team.tenantLayers];
+    const rosters = [
+      ...Object.values(team.regions),
+      ...(team.weekend ? [team.weekend] : []),
+      ...team.tenantLayers,
+    ];
     for (const roster of rosters) {
       for (const level of LEVELS) {
         const day = roster[level] && parseIsoDay(roster[level].startDate);
@@ -137,4 +141,3 @@ export function formatPath(path: Path): string {
     .map((segment, i) => (typeof segment === 'number' ? `[${segment}]` : `${i === 0 ? '' : '.'}${segment}`))
     .join('');
 }
-
