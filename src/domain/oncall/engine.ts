@@ -177,16 +177,18 @@ function levelShifts(
 ): Shift[] {
   const compiled = compileSchedule(schedule);
   const t = teamOf(compiled, team);
-  let margin = DAY_MS;
+  // Widen each side until the shift crossing it begins (ends) inside the computed range.
+  let before = DAY_MS;
+  let after = DAY_MS;
   for (;;) {
-    const list = timeline(t, overrides, level, from - margin, to + margin, opts.tenantId);
+    const list = timeline(t, overrides, level, from - before, to + after, opts.tenantId);
     const first = list.find((s) => s.end > from);
     const last = list.findLast((s) => s.start < to);
-    const capped = margin >= MAX_SHIFT_SEARCH_MS;
-    if (capped || ((first?.start ?? 0) > from - margin && (last?.end ?? 0) < to + margin)) {
-      return list.filter((s) => s.end > from && s.start < to);
-    }
-    margin = Math.min(margin * 4, MAX_SHIFT_SEARCH_MS);
+    const startReal = before >= MAX_SHIFT_SEARCH_MS || (first?.start ?? 0) > from - before;
+    const endReal = after >= MAX_SHIFT_SEARCH_MS || (last?.end ?? 0) < to + after;
+    if (startReal && endReal) return list.filter((s) => s.end > from && s.start < to);
+    if (!startReal) before = Math.min(before * 4, MAX_SHIFT_SEARCH_MS);
+    if (!endReal) after = Math.min(after * 4, MAX_SHIFT_SEARCH_MS);
   }
 }
 

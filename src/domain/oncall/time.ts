@@ -24,9 +24,25 @@ function zoneOf(name: string): IANAZone {
   return zone;
 }
 
+const offsets = new Map<string, Map<number, number>>();
+const MINUTE_MS = 60_000;
+
 /** Offset of `zone` from UTC at `instant`, in minutes (e.g. -420 for PDT). */
 export function offsetMinutes(zone: string, instant: number): number {
-  return zoneOf(zone).offset(instant);
+  // Asking Intl costs microseconds and the engine asks thousands of times per answer, so
+  // offsets are remembered per UTC minute (zones change offset on whole minutes).
+  let byMinute = offsets.get(zone);
+  if (!byMinute || byMinute.size > 200_000) {
+    byMinute = new Map();
+    offsets.set(zone, byMinute);
+  }
+  const minute = Math.floor(instant / MINUTE_MS);
+  let offset = byMinute.get(minute);
+  if (offset === undefined) {
+    offset = zoneOf(zone).offset(minute * MINUTE_MS);
+    byMinute.set(minute, offset);
+  }
+  return offset;
 }
 
 /** The wall-calendar day (epoch day) and second of that day at `instant` in `zone`. */
