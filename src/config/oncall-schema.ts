@@ -73,6 +73,7 @@ const RecurringTimeSchema = z
       ctx.addIssue({
         code: 'custom',
         message: 'expected either cron (e.g. cron: "0 17 * * fri") or time (e.g. time: "17:00", days: [fri])',
+        params: { omitFound: true },
       });
     } else if (value.cron !== undefined && value.days !== undefined) {
       ctx.addIssue({
@@ -196,6 +197,7 @@ const WindowSchema = z
         code: 'custom',
         message:
           'expected start and end (e.g. { start: "09:00", end: "17:00", days: [mon, tue, wed, thu, fri] }) or from and to',
+        params: { omitFound: true },
       });
     }
   })

@@ -3,12 +3,7 @@
 // follow the wall clock, so the night shift is 7 h or 9 h on a change night — never a gap
 // or an overlap.
 import { describe, expect, it } from 'vitest';
-import {
-  nextHandoffs,
-  type OncallSchedule,
-  onCallAt,
-  shifts,
-} from '../../../../src/domain/oncall/index.js';
+import { nextHandoffs, type OncallSchedule, onCallAt, shifts } from '../../../../src/domain/oncall/index.js';
 import { at, dayNightSchedule, exampleSchedule, HOUR, local, roster } from './fixtures.js';
 
 const DAY = 'U0DAYENG01';
@@ -16,14 +11,49 @@ const NIGHT = 'U0NGTENG01';
 
 // zone, [night starts, night ends = day starts, day ends], night length in hours
 const cases: [string, string, [string, string, string], number][] = [
-  ['America/Los_Angeles', 'spring forward', ['2026-03-07T22:00-08:00', '2026-03-08T06:00-07:00', '2026-03-08T22:00-07:00'], 7],
-  ['America/Los_Angeles', 'fall back', ['2026-10-31T22:00-07:00', '2026-11-01T06:00-08:00', '2026-11-01T22:00-08:00'], 9],
-  ['Europe/London', 'spring forward', ['2026-03-28T22:00Z', '2026-03-29T06:00+01:00', '2026-03-29T22:00+01:00'], 7],
+  [
+    'America/Los_Angeles',
+    'spring forward',
+    ['2026-03-07T22:00-08:00', '2026-03-08T06:00-07:00', '2026-03-08T22:00-07:00'],
+    7,
+  ],
+  [
+    'America/Los_Angeles',
+    'fall back',
+    ['2026-10-31T22:00-07:00', '2026-11-01T06:00-08:00', '2026-11-01T22:00-08:00'],
+    9,
+  ],
+  [
+    'Europe/London',
+    'spring forward',
+    ['2026-03-28T22:00Z', '2026-03-29T06:00+01:00', '2026-03-29T22:00+01:00'],
+    7,
+  ],
   ['Europe/London', 'fall back', ['2026-10-24T22:00+01:00', '2026-10-25T06:00Z', '2026-10-25T22:00Z'], 9],
-  ['Australia/Sydney', 'DST ends', ['2026-04-04T22:00+11:00', '2026-04-05T06:00+10:00', '2026-04-05T22:00+10:00'], 9],
-  ['Australia/Sydney', 'DST starts', ['2026-10-03T22:00+10:00', '2026-10-04T06:00+11:00', '2026-10-04T22:00+11:00'], 7],
-  ['Asia/Singapore', 'no DST (LA spring date)', ['2026-03-07T22:00+08:00', '2026-03-08T06:00+08:00', '2026-03-08T22:00+08:00'], 8],
-  ['Asia/Singapore', 'no DST (LA fall date)', ['2026-10-31T22:00+08:00', '2026-11-01T06:00+08:00', '2026-11-01T22:00+08:00'], 8],
+  [
+    'Australia/Sydney',
+    'DST ends',
+    ['2026-04-04T22:00+11:00', '2026-04-05T06:00+10:00', '2026-04-05T22:00+10:00'],
+    9,
+  ],
+  [
+    'Australia/Sydney',
+    'DST starts',
+    ['2026-10-03T22:00+10:00', '2026-10-04T06:00+11:00', '2026-10-04T22:00+11:00'],
+    7,
+  ],
+  [
+    'Asia/Singapore',
+    'no DST (LA spring date)',
+    ['2026-03-07T22:00+08:00', '2026-03-08T06:00+08:00', '2026-03-08T22:00+08:00'],
+    8,
+  ],
+  [
+    'Asia/Singapore',
+    'no DST (LA fall date)',
+    ['2026-10-31T22:00+08:00', '2026-11-01T06:00+08:00', '2026-11-01T22:00+08:00'],
+    8,
+  ],
 ];
 
 describe.each(cases)('%s, %s', (zone, _change, isoBoundaries, nightHours) => {
@@ -70,7 +100,13 @@ describe('one rule for local times that do not exist or happen twice', () => {
     teams: [
       {
         id: 'ops',
-        regions: { all: { manager: 'U0MANAGER1', priority: 10, primary: roster(['U0FIRST001', 'U0SECOND01'], handoffTime) } },
+        regions: {
+          all: {
+            manager: 'U0MANAGER1',
+            priority: 10,
+            primary: roster(['U0FIRST001', 'U0SECOND01'], handoffTime),
+          },
+        },
         tenantLayers: [],
       },
     ],
@@ -79,24 +115,24 @@ describe('one rule for local times that do not exist or happen twice', () => {
     nextHandoffs(s, [], at(from), at(to)).map((h) => local(h.at, s.regions[0]!.zone));
 
   it('a skipped time moves forward by the length of the gap: 02:30 on the spring-forward night is 03:30', () => {
-    expect(handoffOn(schedule('America/Los_Angeles', '02:30'), '2026-03-08T00:00Z', '2026-03-09T00:00Z')).toEqual([
-      '2026-03-08 03:30 -07:00',
-    ]);
-    expect(handoffOn(schedule('Australia/Sydney', '02:30'), '2026-10-03T12:00Z', '2026-10-04T12:00Z')).toEqual([
-      '2026-10-04 03:30 +11:00',
-    ]);
+    expect(
+      handoffOn(schedule('America/Los_Angeles', '02:30'), '2026-03-08T00:00Z', '2026-03-09T00:00Z'),
+    ).toEqual(['2026-03-08 03:30 -07:00']);
+    expect(
+      handoffOn(schedule('Australia/Sydney', '02:30'), '2026-10-03T12:00Z', '2026-10-04T12:00Z'),
+    ).toEqual(['2026-10-04 03:30 +11:00']);
   });
 
   it('a repeated time means its first occurrence (the earlier instant, summer offset)', () => {
-    expect(handoffOn(schedule('America/Los_Angeles', '01:30'), '2026-11-01T00:00Z', '2026-11-02T00:00Z')).toEqual([
-      '2026-11-01 01:30 -07:00',
-    ]);
+    expect(
+      handoffOn(schedule('America/Los_Angeles', '01:30'), '2026-11-01T00:00Z', '2026-11-02T00:00Z'),
+    ).toEqual(['2026-11-01 01:30 -07:00']);
     expect(handoffOn(schedule('Europe/London', '01:30'), '2026-10-24T12:00Z', '2026-10-25T12:00Z')).toEqual([
       '2026-10-25 01:30 +01:00',
     ]);
-    expect(handoffOn(schedule('Australia/Sydney', '02:30'), '2026-04-04T12:00Z', '2026-04-05T12:00Z')).toEqual([
-      '2026-04-05 02:30 +11:00',
-    ]);
+    expect(
+      handoffOn(schedule('Australia/Sydney', '02:30'), '2026-04-04T12:00Z', '2026-04-05T12:00Z'),
+    ).toEqual(['2026-04-05 02:30 +11:00']);
   });
 
   it('a daily rotation over a 24-hour window (start = end) gives 23 h and 25 h shifts on change days, no gap', () => {
@@ -118,10 +154,20 @@ describe('the weekend layer: Friday 17:00 Los Angeles → Monday 08:00 Singapore
 
   it.each([
     ['winter (PST)', '2026-03-06T17:00-08:00', '2026-03-09T08:00+08:00', 47],
-    ['the week LA is on summer time and London is not', '2026-03-20T17:00-07:00', '2026-03-23T08:00+08:00', 48],
+    [
+      'the week LA is on summer time and London is not',
+      '2026-03-20T17:00-07:00',
+      '2026-03-23T08:00+08:00',
+      48,
+    ],
     ['summer (PDT, BST)', '2026-07-10T17:00-07:00', '2026-07-13T08:00+08:00', 48],
     ['the weekend Europe falls back', '2026-10-23T17:00-07:00', '2026-10-26T08:00+08:00', 48],
-    ['the weekend LA falls back (on Sunday, inside the span)', '2026-10-30T17:00-07:00', '2026-11-02T08:00+08:00', 48],
+    [
+      'the weekend LA falls back (on Sunday, inside the span)',
+      '2026-10-30T17:00-07:00',
+      '2026-11-02T08:00+08:00',
+      48,
+    ],
   ])('%s: starts and ends at the wall times, 1 ms before, at and after', (_name, fromIso, toIso, hours) => {
     const [from, to] = [at(fromIso), at(toIso)];
     expect(primary(from - 1)).toMatchObject({ layer: 'regional:US', region: 'US' });

@@ -20,12 +20,17 @@ export const at = (iso: string) => {
   return ms;
 };
 
-export const local = (ms: number, zone: string) => DateTime.fromMillis(ms, { zone }).toFormat('yyyy-MM-dd HH:mm ZZ');
+export const local = (ms: number, zone: string) =>
+  DateTime.fromMillis(ms, { zone }).toFormat('yyyy-MM-dd HH:mm ZZ');
 
 export const HOUR = 3_600_000;
 export const YEAR_2026 = { from: at('2026-01-05T00:00:00Z'), to: at('2027-01-01T00:00:00Z') };
 
-export const roster = (users: string[], handoffTime = '00:00', rotation: Rotation['rotation'] = 'daily'): Rotation => ({
+export const roster = (
+  users: string[],
+  handoffTime = '00:00',
+  rotation: Rotation['rotation'] = 'daily',
+): Rotation => ({
   users,
   rotation,
   handoffTime,

@@ -17,7 +17,10 @@ const runs = { numRuns: 300 };
 const rosterUsers = [
   ...new Set(
     schedule.teams.flatMap((team) => [
-      ...Object.values(team.regions).flatMap((r) => [...(r.primary?.users ?? []), ...(r.secondary?.users ?? [])]),
+      ...Object.values(team.regions).flatMap((r) => [
+        ...(r.primary?.users ?? []),
+        ...(r.secondary?.users ?? []),
+      ]),
       ...(team.weekend?.primary?.users ?? []),
     ]),
   ),
@@ -59,18 +62,23 @@ describe('shifts()', () => {
 
   it('agrees with onCallAt: the shift containing an instant is the one onCallAt reports', () => {
     fc.assert(
-      fc.property(instant, fc.integer({ min: 0, max: 72 * HOUR }), fc.integer({ min: 1, max: 72 * HOUR }), (t, before, after) => {
-        const list = shifts(schedule, [], 'vaas', t - before, t + after).primary;
-        const containing = list.find((s) => s.start <= t && t < s.end);
-        const on = onCallAt(schedule, [], 'vaas', 'primary', t);
-        expect(containing).toMatchObject({
-          userId: on?.userId,
-          source: on?.source,
-          start: on?.shiftStart,
-          end: on?.shiftEnd,
-        });
-        expect(containing?.source !== 'gap' && containing?.layer).toBe(on?.layer);
-      }),
+      fc.property(
+        instant,
+        fc.integer({ min: 0, max: 72 * HOUR }),
+        fc.integer({ min: 1, max: 72 * HOUR }),
+        (t, before, after) => {
+          const list = shifts(schedule, [], 'vaas', t - before, t + after).primary;
+          const containing = list.find((s) => s.start <= t && t < s.end);
+          const on = onCallAt(schedule, [], 'vaas', 'primary', t);
+          expect(containing).toMatchObject({
+            userId: on?.userId,
+            source: on?.source,
+            start: on?.shiftStart,
+            end: on?.shiftEnd,
+          });
+          expect(containing?.source !== 'gap' && containing?.layer).toBe(on?.layer);
+        },
+      ),
       runs,
     );
   });
@@ -89,7 +97,9 @@ describe('overrides', () => {
   // Outside an override the schedule answers as before; only the shift may be cut where the
   // override starts or ends (the person resumes there).
   const expectSameAsBase = (on: OnCall | undefined, base: OnCall | undefined) => {
-    expect(on && { ...on, shiftStart: 0, shiftEnd: 0 }).toEqual(base && { ...base, shiftStart: 0, shiftEnd: 0 });
+    expect(on && { ...on, shiftStart: 0, shiftEnd: 0 }).toEqual(
+      base && { ...base, shiftStart: 0, shiftEnd: 0 },
+    );
     if (on && base) {
       expect(on.shiftStart).toBeGreaterThanOrEqual(base.shiftStart);
       expect(on.shiftEnd).toBeLessThanOrEqual(base.shiftEnd);
@@ -107,7 +117,8 @@ describe('overrides', () => {
         const t = from + offset;
         const on = onCallAt(schedule, [override(from, length)], 'vaas', 'primary', t);
         const base = onCallAt(schedule, [], 'vaas', 'primary', t);
-        if (t >= from && t < from + length) expect(on).toMatchObject({ userId: 'U0STANDIN1', source: 'override' });
+        if (t >= from && t < from + length)
+          expect(on).toMatchObject({ userId: 'U0STANDIN1', source: 'override' });
         else expectSameAsBase(on, base);
       }),
       runs,
