@@ -55,12 +55,30 @@ export function crossCheck(config: unknown, ctx: z.RefinementCtx): void {
       );
     }
   });
+
+  // A tenant layer for a tenant that does not exist would silently never answer.
+  const teams =
+    isRecord(config) && isRecord(config.oncall) && Array.isArray(config.oncall.teams)
+      ? config.oncall.teams
+      : [];
+  teams.forEach((team: unknown, t) => {
+    if (!isRecord(team) || !Array.isArray(team.tenantLayers)) return;
+    team.tenantLayers.forEach((layer: unknown, i) => {
+      if (!isRecord(layer) || typeof layer.tenant !== 'string' || tenantIds.has(layer.tenant)) return;
+      report(
+        ['oncall', 'teams', t, 'tenantLayers', i, 'tenant'],
+        `unknown tenant "${layer.tenant}"; tenants are ${tenantIds.keys().join(', ')}`,
+      );
+    });
+  });
 }
 
 /** Remembers the first occurrence of each key; `seen` returns the earlier one for a repeat. */
 function firstSeen<T>() {
   const first = new Map<string, T>();
   return {
+    has: (key: string) => first.has(key),
+    keys: () => [...first.keys()],
     seen(key: string, where: T): T | undefined {
       if (first.has(key)) return first.get(key);
       first.set(key, where);

@@ -7,6 +7,7 @@ import { TenantAlarmsSchema } from './alarm-schema.js';
 import { crossCheck } from './cross-check.js';
 import type { IssueParams } from './format.js';
 import { IntegrationsSchema, TenantJiraSchema, TenantSalesforceSchema } from './integration-schema.js';
+import { OncallConfigSchema } from './oncall-schema.js';
 import { TriageConfigSchema } from './triage-schema.js';
 
 /** Tenant ids (also the keys of WEBHOOK_TOKENS in the environment). */
@@ -164,6 +165,7 @@ export const ConfigSchema = z
     triage: TriageConfigSchema,
     integrations: IntegrationsSchema,
     tenants: z.array(TenantSchema).min(1).describe('Customer accounts the bot serves.'),
+    oncall: OncallConfigSchema.optional(),
   })
   .strict()
   // `when` makes the cross-field checks run even when some fields failed, so all problems show at once.
