@@ -15,7 +15,12 @@ export type SlackTokenCheck =
   | { ok: false; fatal: true; problem: string }
   | { ok: false; fatal: false; problem: string; retryAfterMs?: number };
 
-export type SlackMethodCall = (method: string) => Promise<Record<string, unknown>>;
+/**
+ * Resolves with Slack's JSON answer. Typed `object` rather than `Record<string, unknown>` so that
+ * `(m) => webClient.apiCall(m)` fits without a cast (WebAPICallResult has no index signature);
+ * a `Promise<Record<string, unknown>>` caller fits too.
+ */
+export type SlackMethodCall = (method: string) => Promise<object>;
 
 export interface VerifySlackTokenOptions {
   /** An attempt that takes longer than this counts as an outage (non-fatal). Default 10 s. */
@@ -66,7 +71,7 @@ export async function verifySlackToken(
   });
   let answer: Record<string, unknown> | 'timeout';
   try {
-    answer = await Promise.race([call('auth.test'), timedOut]);
+    answer = (await Promise.race([call('auth.test'), timedOut])) as Record<string, unknown> | 'timeout';
   } catch (error) {
     return fromThrown(error, refused, outage);
   } finally {
