@@ -26,11 +26,16 @@ COPY --from=build /app/dist ./dist
 COPY package.json ./
 COPY config/opsbot.example.yaml config/opsbot.schema.json ./config/
 # The database lives on a volume owned by the unprivileged `node` user of the base image.
-RUN mkdir -p /data && chown node:node /data
+# /app/data links to it, so a relative DATABASE_PATH=./data/opsbot.db (the .env.example value,
+# passed with `docker run --env-file .env`, and the bot's default when DATABASE_PATH is empty)
+# is the same file on the same volume as the image's DATABASE_PATH=/data/opsbot.db.
+RUN mkdir -p /data && chown node:node /data && ln -s /data /app/data
 USER node
 VOLUME ["/data"]
 EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 # Mount your config at /app/config/opsbot.yaml and pass secrets as environment variables.
+# node itself is PID 1 (no npm or shell in between to swallow signals), so `docker stop` / Kubernetes'
+# SIGTERM reaches the bot, which drains and closes the database before the grace period ends.
 CMD ["node", "dist/main.js"]

@@ -3,6 +3,7 @@
 // reported at once. Secret values are never echoed in problems.
 import { z } from 'zod';
 import { formatZodIssues, type IssuePath } from './format.js';
+import { isPlaceholder, placeholderMessage } from './placeholders.js';
 import { TENANT_ID } from './schema.js';
 
 export const DEFAULT_CONFIG_FILE = './config/opsbot.yaml';
@@ -36,28 +37,38 @@ const port = z
   .transform(Number)
   .pipe(z.int().max(65535, 'expected a whole number from 0 to 65535'));
 
-/** `tenantId=token,tenantId2=token2` → { tenantId: token, … }; problems never quote entries (they hold tokens). */
+/** `tenantId=token,tenantId2=token2` → { tokens, one reason per bad entry }; reasons never quote entries (they hold tokens). */
+export function splitWebhookTokens(raw: string | undefined): {
+  tokens: Record<string, string>;
+  bad: Array<{ entry: number; why: string }>;
+} {
+  const tokens: Record<string, string> = {};
+  const bad: Array<{ entry: number; why: string }> = [];
+  (raw ?? '').split(',').forEach((entry, index) => {
+    if (entry.trim() === '') return; // unset, or a trailing comma
+    const eq = entry.indexOf('=');
+    const tenant = (eq < 0 ? entry : entry.slice(0, eq)).trim();
+    const token = eq < 0 ? undefined : entry.slice(eq + 1).trim(); // a token may contain '='
+    const why = webhookEntryProblem(tenant, token, tokens);
+    if (why === undefined && token !== undefined) tokens[tenant] = token;
+    else bad.push({ entry: index + 1, why: why ?? "has no '='" });
+  });
+  return { tokens, bad };
+}
+
 const webhookTokens = z
   .string()
   .optional()
   .transform((raw, ctx) => {
-    const tokens: Record<string, string> = {};
-    (raw ?? '').split(',').forEach((entry, index) => {
-      if (entry.trim() === '') return; // unset, or a trailing comma
-      const eq = entry.indexOf('=');
-      const tenant = (eq < 0 ? entry : entry.slice(0, eq)).trim();
-      const token = eq < 0 ? undefined : entry.slice(eq + 1).trim(); // a token may contain '='
-      const why = webhookEntryProblem(tenant, token, tokens);
-      if (why === undefined && token !== undefined) tokens[tenant] = token;
-      else {
-        ctx.issues.push({
-          code: 'custom',
-          input: raw,
-          message: `expected tenantId=token pairs separated by commas; entry ${index + 1} ${why}`,
-          params: { omitFound: true },
-        });
-      }
-    });
+    const { tokens, bad } = splitWebhookTokens(raw);
+    for (const { entry, why } of bad) {
+      ctx.issues.push({
+        code: 'custom',
+        input: raw,
+        message: `expected tenantId=token pairs separated by commas; entry ${entry} ${why}`,
+        params: { omitFound: true },
+      });
+    }
     return tokens;
   });
 
@@ -65,6 +76,7 @@ function webhookEntryProblem(tenant: string, token: string | undefined, seen: Re
   if (token === undefined) return "has no '='";
   if (!TENANT_ID.test(tenant)) return 'has a tenant id that is not a slug like nimbus';
   if (token === '') return 'has an empty token';
+  if (isPlaceholder(token)) return 'has the example token from .env.example: set a long random secret';
   if (Object.hasOwn(seen, tenant)) return 'repeats a tenant id given earlier';
   return undefined;
 }
@@ -155,7 +167,21 @@ export function parseEnv(env: Record<string, string | undefined>): ParseEnvResul
     input[name] = value === '' ? undefined : value;
   }
   const parsed = EnvSchema.safeParse(input);
-  const issues: z.core.$ZodIssue[] = parsed.success ? [] : [...parsed.error.issues];
+  // A variable still holding the example value gets one line saying so, instead of (or besides
+  // no) format complaints: "xoxb-your-bot-token" has the right prefix and would otherwise pass.
+  const placeholders = new Set(Object.keys(input).filter((name) => isPlaceholder(input[name])));
+  const issues: z.core.$ZodIssue[] = (parsed.success ? [] : parsed.error.issues).filter(
+    (issue) => !placeholders.has(String(issue.path[0])),
+  );
+  for (const name of placeholders) {
+    issues.push({
+      code: 'custom',
+      path: [name],
+      message: placeholderMessage(firstSentence(EnvSchema.shape[name as EnvName].description)),
+      input: undefined,
+      params: { omitFound: true },
+    });
+  }
 
   const mode = input.SLACK_MODE ?? 'socket';
   const needed = mode === 'socket' || mode === 'http' ? NEEDED_BY_MODE[mode] : undefined;
@@ -173,6 +199,16 @@ export function parseEnv(env: Record<string, string | undefined>): ParseEnvResul
     return { ok: false, problems: formatZodIssues(issues, { input, schema: EnvSchema, isSecret }) };
   }
   return { ok: true, env: withSlackMode(parsed.data) };
+}
+
+/** "Bot User OAuth token (xoxb-…) from the page; more." → "Bot User OAuth token (xoxb-…) from the page". */
+function firstSentence(description: string | undefined): string | undefined {
+  return (
+    description
+      ?.split(/(?<=\.)\s|;/)[0]
+      ?.replace(/\.$/, '')
+      .trim() || undefined
+  );
 }
 
 function withSlackMode(base: EnvBase): Env {

@@ -9,7 +9,13 @@ import { yamlLineLocator } from './yaml-locate.js';
 
 export { formatZodIssues } from './format.js';
 
-export type LoadConfigResult = { ok: true; config: OpsbotConfig } | { ok: false; problems: string[] };
+export type LoadConfigResult =
+  | { ok: true; config: OpsbotConfig }
+  /**
+   * `data` is the YAML as read when only the schema failed, so start-up can still check what the
+   * environment says about its tenants and Jira sites and report everything at once.
+   */
+  | { ok: false; problems: string[]; data?: unknown };
 
 export function loadConfigFile(
   path: string,
@@ -60,5 +66,9 @@ export function parseConfigText(text: string, fileLabel: string): LoadConfigResu
   const lineOfIssue = (issue: z.core.$ZodIssue) =>
     lineOf(issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0] ?? ''] : issue.path) ?? 0;
   const issues = [...parsed.error.issues].sort((a, b) => lineOfIssue(a) - lineOfIssue(b));
-  return { ok: false, problems: formatZodIssues(issues, { input: data, schema: ConfigSchema, locate }) };
+  return {
+    ok: false,
+    problems: formatZodIssues(issues, { input: data, schema: ConfigSchema, locate }),
+    data,
+  };
 }
