@@ -1,7 +1,9 @@
 // Composition root: read env + config, build the bot, start it, stop it on a signal. Nothing else.
+import { WebClient } from '@slack/web-api';
 import { Opsbot } from './app.js';
 import { CAPABILITIES } from './capabilities/index.js';
 import { createLogger } from './logger.js';
+import { verifySlackToken } from './slack/verify-token.js';
 import { readStartup } from './startup.js';
 
 const EXIT_CONFIG = 2;
@@ -15,6 +17,17 @@ async function main(): Promise<void> {
   }
   const { env, config, caseTracker, escalationTrackers } = startup;
   const logger = createLogger({ level: env.LOG_LEVEL, pretty: env.LOG_PRETTY });
+  // A token that can never work is an operator problem: one line, exit 2. An outage is not: the
+  // bot starts and its Slack health job keeps trying.
+  const web = new WebClient(env.SLACK_BOT_TOKEN, {
+    slackApiUrl: env.SLACK_API_URL,
+    retryConfig: { retries: 0 },
+  });
+  const token = await verifySlackToken((method) => web.apiCall(method));
+  if (!token.ok && token.fatal) {
+    process.stderr.write(`vaas-opsbot cannot start; fix these and try again:\n  - ${token.problem}\n`);
+    process.exit(EXIT_CONFIG);
+  }
   const bot = new Opsbot({ env, config, logger, caseTracker, escalationTrackers }, CAPABILITIES);
 
   let stopping = false;

@@ -25,7 +25,10 @@ describe('HTTP mode', () => {
     expect(await (await fetch(`${base}/healthz`)).json()).toEqual({ status: 'ok' });
     const ready = await fetch(`${base}/readyz`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ status: 'ready', checks: { store: true, slack: true, slackDelivery: true } });
+    expect(await ready.json()).toEqual({
+      status: 'ready',
+      checks: { store: true, slack: true, slackDelivery: true },
+    });
     expect((await fetch(`${base}/nope`)).status).toBe(404);
     expect((await fetch(`${base}/healthz`, { method: 'POST' })).status).toBe(405);
     await h.finish();

@@ -73,6 +73,32 @@ describe('the built program', () => {
     expect(err).not.toMatch(/\n\s+at /); // no stack trace
   });
 
+  it('stops with one clear line and exit code 2 when Slack refuses the token (invalid_auth), instead of retrying forever', async () => {
+    const t = tempDir();
+    temps.push(t);
+    const slack = await SlackStandIn.start();
+    try {
+      const r = run({
+        SLACK_MODE: 'http',
+        SLACK_BOT_TOKEN: 'xoxb-1234-5678-revokedtokenvalue',
+        SLACK_SIGNING_SECRET: SECRET,
+        SLACK_API_URL: slack.apiUrl,
+        PORT: '0',
+        HOST: '127.0.0.1',
+        DATABASE_PATH: t.dbPath,
+        CONFIG_FILE: 'config/sandbox.yaml',
+      });
+      running.push(r);
+      expect(await r.exited).toBe(2);
+      const err = r.stderr.join('');
+      expect(err).toMatch(/SLACK_BOT_TOKEN.*invalid_auth/);
+      expect(err).not.toMatch(/\n\s+at /);
+      expect(err).not.toContain('revokedtokenvalue');
+    } finally {
+      await slack.stop();
+    }
+  });
+
   it('serves signed Slack requests over HTTP and shuts down gracefully on SIGTERM', async () => {
     const t = tempDir();
     temps.push(t);

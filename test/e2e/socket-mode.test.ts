@@ -22,7 +22,10 @@ describe('Socket Mode (the default transport)', () => {
     expect(h.slack.socket.connected).toBe(1);
     expect(h.slack.callsTo('apps.connections.open')).toHaveLength(1);
     const ready = await fetch(`${h.driver.baseUrl}/readyz`);
-    expect(await ready.json()).toEqual({ status: 'ready', checks: { store: true, slack: true, slackDelivery: true } });
+    expect(await ready.json()).toEqual({
+      status: 'ready',
+      checks: { store: true, slack: true, slackDelivery: true },
+    });
     await h.finish();
   });
 
