@@ -17,6 +17,7 @@ async function main(): Promise<void> {
   }
   const { env, config, caseTracker, escalationTrackers } = startup;
   const logger = createLogger({ level: env.LOG_LEVEL, pretty: env.LOG_PRETTY });
+  for (const warning of startup.warnings) logger.warn(warning);
   // A token that can never work is an operator problem: one line, exit 2. An outage is not: the
   // bot starts and its Slack health job keeps trying.
   const web = new WebClient(env.SLACK_BOT_TOKEN, {

@@ -328,4 +328,30 @@ describe('npm run config:check', () => {
     expect(result.stderr).toContain('config file /nowhere/opsbot.yaml not found');
     expect(result.status).toBe(2);
   });
+
+  // The example names jira.site: JIRA_HELIX; "ok" alone hid that its escalations would not work.
+  const withEnv = (env: Record<string, string | undefined>) =>
+    spawnSync(process.execPath, [tsx, 'src/config/check-cli.ts', 'config/opsbot.example.yaml'], {
+      cwd: root,
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH, ...env },
+    });
+
+  it('warns, with the line, about a Jira site a tenant names but the environment does not set', () => {
+    const result = withEnv({ JIRA_HELIX_BASE_URL: '' });
+    expect(result.stdout.trim()).toBe('ok: 2 tenants (nimbus, helix-ai) in config/opsbot.example.yaml');
+    expect(result.stderr.trim()).toBe(
+      'warning: config/opsbot.example.yaml:139: tenants[1].jira.site: JIRA_HELIX has no JIRA_HELIX_BASE_URL in the environment, so escalations of helix-ai will say Jira is not configured; set JIRA_HELIX_BASE_URL and its credentials (JIRA_HELIX_EMAIL + JIRA_HELIX_API_TOKEN, or JIRA_HELIX_PAT; see .env.example)',
+    );
+    expect(result.status).toBe(0);
+    expect(readFileSync(file('opsbot.example.yaml'), 'utf8').split('\n')[138]?.trim()).toBe(
+      'site: JIRA_HELIX',
+    );
+  });
+
+  it('does not warn once the site has settings, nor about the default site JIRA left unset', () => {
+    const result = withEnv({ JIRA_HELIX_BASE_URL: 'https://jira.helix.example' });
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+  });
 });

@@ -143,6 +143,23 @@ describe('parseEnv', () => {
     ]);
   });
 
+  it('refuses example values from .env.example with one line per variable, instead of format complaints', () => {
+    expect(
+      problemsOf({
+        SLACK_BOT_TOKEN: 'xoxb-your-bot-token', // right prefix: passed before, then Slack said invalid_auth forever
+        SLACK_MODE: 'http',
+        SLACK_SIGNING_SECRET: 'your-signing-secret',
+        JIRA_WEBHOOK_SECRET: 'change-me', // also too short: still one line
+        WEBHOOK_TOKENS: 'nimbus=change-me,helix-ai=a-real-long-token',
+      }),
+    ).toEqual([
+      'WEBHOOK_TOKENS: expected tenantId=token pairs separated by commas; entry 1 has the example token from .env.example: set a long random secret',
+      "SLACK_BOT_TOKEN: still holds the example value from .env.example; replace it with the real value — Bot User OAuth token (xoxb-…) from the Slack app's OAuth & Permissions page",
+      "SLACK_SIGNING_SECRET: still holds the example value from .env.example; replace it with the real value — Signing secret from the Slack app's Basic Information page",
+      'JIRA_WEBHOOK_SECRET: still holds the example value from .env.example; replace it with the real value — Shared secret of the Jira webhook (POST /webhooks/jira)',
+    ]);
+  });
+
   it('never echoes any malformed token (property)', () => {
     const token = fc.stringMatching(/^[A-Za-z0-9=,-]{12,40}$/).filter((t) => !t.startsWith('xoxb-'));
     fc.assert(
