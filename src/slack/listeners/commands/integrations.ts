@@ -20,7 +20,11 @@ interface IncidentLookup {
 function resolveIncident(deps: IncidentLookup, inv: CommandInvocation, usage: string) {
   const named = parseIncidentRef(inv.args[0]);
   if (named !== undefined) {
-    const incident = deps.incidents.get(named);
+    const found = deps.incidents.get(named);
+    // In a tenant's channels only that tenant's incidents exist (issue: a staff command in a
+    // customer's shared channel must never reach another tenant's case).
+    const here = deps.tenants.channel(inv.channelId)?.tenant;
+    const incident = found && (!here || found.tenantId === here.id) ? found : undefined;
     return incident
       ? { incident, rest: inv.args.slice(1) }
       : { error: `There is no incident \`${inv.args[0]}\`. Example: \`/opsbot ${usage}\`` };

@@ -47,7 +47,14 @@ export function triageCommands(deps: TriageCommandDeps): Subcommand[] {
             text: `I don't know the tenant \`${asked.slice(0, 40)}\`. Known tenants: ${known}. Example: \`/opsbot incidents ${tenants.all()[0]?.id ?? 'nimbus'}\``,
           };
         }
-        const tenantId = asked ?? tenantOf(inv)?.id;
+        const here = tenantOf(inv);
+        // In a tenant's channels commands are scoped to that tenant; other tenants only from
+        // internal channels or DMs (a customer may be reading a shared channel).
+        if (asked && here && asked !== here.id)
+          return {
+            text: `This channel belongs to ${here.name}: I only show its incidents here. Ask for \`${asked.slice(0, 40)}\` from an internal channel or a DM. Example: \`/opsbot incidents\``,
+          };
+        const tenantId = asked ?? here?.id;
         const now = clock.now();
         const list = incidents.listOpen(tenantId).map((i) => deps.views.build(i, now));
         return renderIncidentList(list, {
@@ -63,7 +70,10 @@ export function triageCommands(deps: TriageCommandDeps): Subcommand[] {
       staffOnly: true,
       run: (inv): CommandReply => {
         const id = parseIncidentRef(inv.args[0]);
-        const incident = id === undefined ? undefined : incidents.get(id);
+        const found = id === undefined ? undefined : incidents.get(id);
+        // Another tenant's incident is "not there" in this tenant's channels.
+        const here = tenantOf(inv);
+        const incident = found && (!here || found.tenantId === here.id) ? found : undefined;
         if (!incident) {
           const what = inv.args[0]
             ? `There is no incident \`${inv.args[0].slice(0, 20)}\`.`
