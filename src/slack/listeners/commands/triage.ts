@@ -9,6 +9,7 @@ import type { IncidentActions } from '../../../services/triage/incident-actions.
 import type { IncidentStore } from '../../../store/incident-store.js';
 import type { SilenceStore } from '../../../store/silence-store.js';
 import { renderIncidentDetail, renderIncidentList } from '../../views/incident-text.js';
+import { code, escapeMrkdwn, mention, truncate, truncateMrkdwn } from '../../views/mrkdwn.js';
 import type { CommandInvocation, CommandReply, Subcommand } from './router.js';
 
 export interface TriageCommandDeps {
@@ -25,6 +26,9 @@ export function parseIncidentRef(text: string | undefined): number | undefined {
   const match = /^(?:inc-)?(\d{1,9})$/i.exec(text?.trim() ?? '');
   return match ? Number(match[1]) : undefined;
 }
+
+/** Keeps `/opsbot silences` well inside Slack's message limits. */
+const SILENCES_PER_PAGE = 20;
 
 export function triageCommands(deps: TriageCommandDeps): Subcommand[] {
   const { incidents, silences, tenants, clock } = deps;
@@ -107,24 +111,36 @@ export function triageCommands(deps: TriageCommandDeps): Subcommand[] {
         });
         const scope = tenant ? `${tenant.name}'s alarms` : 'alarms of every tenant';
         return {
-          text: `Silence ${silence.id} mutes ${scope} matching \`${formatMatchers(silence.matchers)}\` for ${formatDuration(parsed.durationMs)}. Muted alarms are still recorded and counted on their cards. End it early with \`/opsbot unsilence ${silence.id}\`.`,
+          text: `Silence ${silence.id} mutes ${escapeMrkdwn(scope)} matching ${code(formatMatchers(silence.matchers))} for ${formatDuration(parsed.durationMs)}. Muted alarms are still recorded and counted on their cards. End it early with \`/opsbot unsilence ${silence.id}\`.`,
         };
       },
     },
     {
       name: 'silences',
-      usage: 'silences',
-      summary: 'active silences (staff)',
+      usage: 'silences [page]',
+      summary: 'active silences, a page at a time (staff)',
       staffOnly: true,
       run: (inv): CommandReply => {
         const now = clock.now();
         const active = silences.activeFor(tenantOf(inv)?.id, now);
         if (active.length === 0) return { text: 'No active silences.' };
-        const lines = active.map(
-          (s) =>
-            `• *${s.id}* \`${formatMatchers(s.matchers)}\` — ${s.tenantId ?? 'all tenants'}, ends in ${formatDuration(s.endsAt - now)}, by <@${s.createdBy}>: ${s.reason} (${s.hits} alarm(s) muted)`,
+        const pages = Math.ceil(active.length / SILENCES_PER_PAGE);
+        const page = inv.args[0] === undefined ? 1 : Number(inv.args[0]);
+        if (!Number.isInteger(page) || page < 1 || page > pages)
+          return {
+            text: `There ${pages === 1 ? 'is 1 page' : `are ${pages} pages`} of silences. Example: \`/opsbot silences 2\``,
+          };
+        const shown = active.slice((page - 1) * SILENCES_PER_PAGE, page * SILENCES_PER_PAGE);
+        // What people typed (matchers, reasons) is escaped and bounded: it goes back into mrkdwn.
+        const lines = shown.map((s) =>
+          truncateMrkdwn(
+            `• *${s.id}* ${code(formatMatchers(s.matchers))} — ${escapeMrkdwn(s.tenantId ?? 'all tenants')}, ends in ${formatDuration(s.endsAt - now)}, by ${mention(s.createdBy)}: ${escapeMrkdwn(truncate(s.reason, 200))} (${s.hits} alarm(s) muted)`,
+            600,
+          ),
         );
-        return { text: [`*Active silences (${active.length})*`, ...lines].join('\n') };
+        const rest = active.length - page * SILENCES_PER_PAGE;
+        const more = rest > 0 ? [`… and ${rest} more — \`/opsbot silences ${page + 1}\``] : [];
+        return { text: [`*Active silences (${active.length})*`, ...lines, ...more].join('\n') };
       },
     },
     {
