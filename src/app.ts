@@ -21,6 +21,7 @@ import { StaffDirectory } from './services/staff-directory.js';
 import { TenantDirectory } from './services/tenant-directory.js';
 import { Timeline } from './services/timeline.js';
 import { SlackDirectory } from './slack/directory.js';
+import { registerFallbacks } from './slack/fallback.js';
 import { InboundGate } from './slack/inbound-gate.js';
 import * as commands from './slack/listeners/commands/index.js';
 import { CommandRouter, type Subcommand } from './slack/listeners/commands/router.js';
@@ -258,6 +259,7 @@ export class Opsbot {
       Object.assign(readiness, capability.readiness);
     }
     commands.register(this.surface, { router: k.router, staff: k.staff });
+    registerFallbacks(this.app, this.surface.inventory, k.chat);
     routes.push(...healthRoutes(readiness));
     this.http = new HttpServer(routes, logger.child({ component: 'http' }));
   }

@@ -82,7 +82,7 @@ export function register(surface: SlackSurface, deps: IncidentCardDeps): void {
 
   surface.view('incident_severity_modal', async ({ ack, view, body }) => {
     const submit = body as ViewSubmitAction;
-    const meta = JSON.parse(view.private_metadata || '{}') as { incidentId?: number; to?: number };
+    const meta = readMetadata(view.private_metadata);
     const reason = view.state.values.reason?.reason_input?.value ?? '';
     if (!reason.trim()) {
       return void (await ack({
@@ -101,6 +101,18 @@ export function register(surface: SlackSurface, deps: IncidentCardDeps): void {
       return void (await ack({ response_action: 'errors', errors: { reason: plainText(result.message) } }));
     await ack();
   });
+}
+
+/** A modal's private metadata; a malformed one reads as empty (the checks below refuse it). */
+function readMetadata(raw: string | undefined): { incidentId?: number; to?: number } {
+  try {
+    const parsed: unknown = JSON.parse(raw || '{}');
+    return typeof parsed === 'object' && parsed !== null
+      ? (parsed as { incidentId?: number; to?: number })
+      : {};
+  } catch {
+    return {};
+  }
 }
 
 function isSeverity(n: unknown): n is Severity {
