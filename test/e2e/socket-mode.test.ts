@@ -72,6 +72,6 @@ describe('Socket Mode (the default transport)', () => {
       checks: { store: true, slack: false },
     });
     expect((await fetch(`${h.driver.baseUrl}/healthz`)).status).toBe(200);
-    await h.abort();
+    await h.finish();
   });
 });
