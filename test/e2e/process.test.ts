@@ -53,7 +53,8 @@ afterEach(() => {
 });
 
 beforeAll(() => {
-  if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run npm run build first (npm test does)`);
+  // test/setup/build.ts (vitest globalSetup) builds it when missing or stale.
+  if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run npm run build`);
 });
 
 describe('the built program', () => {
