@@ -46,8 +46,23 @@ function threadReplies(harness: Harness, channel: string, pattern: RegExp): Stor
   return found;
 }
 
-function claimAll(harness: Harness): void {
-  for (const m of harness.slack.messages()) if (m.bot_id) harness.claim(m);
+/** The ts of INC-n's card: the thread every per-incident reply goes to. */
+function cardTs(harness: Harness, incidentId = 1): string {
+  const ts = harness.bot.incidents.get(incidentId)?.cardTs;
+  if (!ts) throw new Error(`INC-${incidentId} has no card`);
+  return ts;
+}
+
+const CASE_OPENED = /^:file_folder: Salesforce case <[^|]+\|00001001> opened for INC-1\.$/;
+const ESCALATED = /^:rocket: Escalated to engineering: <[^|]+\|ORION-1>\.$/;
+const HELIX_CARD = /^Sev1 INC-1 Helix AI lon-obj-01: D-node dnode-3 is not responding/;
+const NIMBUS_CARD = /^Sev3 INC-1 Nimbus GPU Cloud sjc-obj-01: Link flapped on port eth1/;
+
+/** The case-opened and escalated replies a Sev1 produces on its own, in the card's thread. */
+async function expectAutomaticCaseAndEscalation(harness: Harness): Promise<void> {
+  const threadTs = cardTs(harness);
+  await harness.channel(HELIX_ALARMS).expectMessage(CASE_OPENED, { threadTs });
+  await harness.channel(HELIX_ALARMS).expectMessage(ESCALATED, { threadTs });
 }
 
 describe('Salesforce cases and Jira escalations', () => {
@@ -111,7 +126,7 @@ describe('Salesforce cases and Jira escalations', () => {
         .map((c) => c.CommentBody)
         .join('\n'),
     ).toMatch(/Escalat/);
-    claimAll(h);
+    await h.channel(NIMBUS_ALARMS).expectMessage(ESCALATED, { threadTs: cardTs(h) });
     await h.finish();
   });
 
@@ -137,7 +152,7 @@ describe('Salesforce cases and Jira escalations', () => {
     const shown = content(card(h, HELIX_ALARMS));
     expect(shown).toMatch(/Case 00001001/);
     expect(shown).toMatch(/ORION-1/);
-    claimAll(h);
+    await expectAutomaticCaseAndEscalation(h);
     await h.finish();
   });
 
@@ -161,7 +176,14 @@ describe('Salesforce cases and Jira escalations', () => {
     expect(sf(h).cases()).toHaveLength(1);
     expect(jira(h).issues()).toHaveLength(1);
     expect(h.bot.jobs.countByStatus().dead).toBe(0);
-    claimAll(h);
+    await h.channel(HELIX_ALARMS).expectMessage(HELIX_CARD);
+    // Four hours of outage with nobody acknowledging: the Sev1 reminder goes to the on-call.
+    await h
+      .channel(HELIX_ALARMS)
+      .expectMessage(/^<@U0STAFF002> INC-1 \(Sev1\) is still firing and nobody has acknowledged it/, {
+        threadTs: cardTs(h),
+      });
+    await expectAutomaticCaseAndEscalation(h);
     await h.finish();
   });
 
@@ -193,7 +215,8 @@ describe('Salesforce cases and Jira escalations', () => {
     expect(sf(h).cases()).toHaveLength(1);
     expect(threadReplies(h, HELIX_ALARMS, /Salesforce case .* linked/)).toHaveLength(1);
     expect(jira(h).issues()).toHaveLength(1);
-    claimAll(h);
+    await h.channel(HELIX_ALARMS).expectMessage(HELIX_CARD);
+    await h.channel(HELIX_ALARMS).expectMessage(ESCALATED, { threadTs: cardTs(h) });
     await h.finish();
   });
 
@@ -232,7 +255,11 @@ describe('Salesforce cases and Jira escalations', () => {
     );
     await h.advance('1s');
     expect(sf(h).cases()).toHaveLength(1);
-    claimAll(h);
+    await h.channel(NIMBUS_ALARMS).expectMessage(NIMBUS_CARD);
+    await h
+      .channel(NIMBUS_OPS)
+      .expectMessage(/^:warning: I could not open the Salesforce case for INC-1 \(it was refused\)/);
+    await h.channel(NIMBUS_ALARMS).expectMessage(CASE_OPENED, { threadTs: cardTs(h) });
     await h.finish();
   });
 
@@ -262,7 +289,8 @@ describe('Salesforce cases and Jira escalations', () => {
     await h.advance('6m');
     expect(threadReplies(h, HELIX_ALARMS, /ORION-1 is now \*Done\*/)).toHaveLength(1);
     expect(threadReplies(h, HELIX_ALARMS, /status New → Working/)).toHaveLength(1);
-    claimAll(h);
+    await h.channel(HELIX_ALARMS).expectMessage(HELIX_CARD);
+    await expectAutomaticCaseAndEscalation(h);
     await h.finish();
   });
 
@@ -292,7 +320,7 @@ describe('Salesforce cases and Jira escalations', () => {
     expect(comments.join('\n')).toMatch(/Acknowledged by/);
     expect(comments.join('\n')).toMatch(/Resolved by/);
     expect(sf(h).cases()[0]?.Status).toBe('Closed');
-    claimAll(h);
+    await expectAutomaticCaseAndEscalation(h);
     await h.finish();
   });
 
@@ -324,7 +352,7 @@ describe('Salesforce cases and Jira escalations', () => {
     // Only opsbot's own label lookups ever reached Jira's search.
     const searches = jira(h).calls.filter((x) => /search/.test(x.path));
     for (const s of searches) expect(JSON.stringify(s)).not.toMatch(/project != /);
-    claimAll(h);
+    await expectAutomaticCaseAndEscalation(h);
     await h.finish();
   });
 });

@@ -57,7 +57,8 @@ afterEach(() => {
 });
 
 beforeAll(() => {
-  if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run npm run build first (npm test does)`);
+  // test/setup/build.ts (vitest globalSetup) builds it when missing or stale.
+  if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run npm run build`);
 });
 
 /** Every process below `pid`, read from /proc (Linux), so a test can see the whole tree exit. */

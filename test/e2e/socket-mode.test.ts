@@ -75,6 +75,6 @@ describe('Socket Mode (the default transport)', () => {
       checks: { store: true, slack: false, slackDelivery: true },
     });
     expect((await fetch(`${h.driver.baseUrl}/healthz`)).status).toBe(200);
-    await h.abort();
+    await h.finish();
   });
 });

@@ -4,10 +4,10 @@ import {
   classify,
   compileRules,
   describeRuleProblem,
-} from '../../../src/domain/alarms/classify.js';
-import { DEFAULT_CLASSIFICATION_RULES } from '../../../src/domain/alarms/default-rules.js';
-import { parseAlertmanagerWebhook, parseSlackMessage } from '../../../src/domain/alarms/parsers/index.js';
-import type { ClassificationRule, ParsedAlarm } from '../../../src/domain/alarms/types.js';
+} from '../../../../src/domain/alarms/classify.js';
+import { DEFAULT_CLASSIFICATION_RULES } from '../../../../src/domain/alarms/default-rules.js';
+import { parseAlertmanagerWebhook, parseSlackMessage } from '../../../../src/domain/alarms/parsers/index.js';
+import type { ClassificationRule, ParsedAlarm } from '../../../../src/domain/alarms/types.js';
 import { alertmanagerPayload, NOW } from './fixtures.js';
 
 const ctx = (rules: ClassificationRule[] = []) => ({

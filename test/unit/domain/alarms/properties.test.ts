@@ -2,14 +2,14 @@
 // with a well-formed result, or an alarm is lost at 3 a.m.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_VMS_WEBHOOK_MAPPING, VmsWebhookMappingSchema } from '../../../src/config/alarm-schema.js';
-import { classify } from '../../../src/domain/alarms/classify.js';
+import { DEFAULT_VMS_WEBHOOK_MAPPING, VmsWebhookMappingSchema } from '../../../../src/config/alarm-schema.js';
+import { classify } from '../../../../src/domain/alarms/classify.js';
 import {
   parseAlertmanagerWebhook,
   parseSlackMessage,
   parseVmsWebhook,
-} from '../../../src/domain/alarms/parsers/index.js';
-import type { ClassificationRule } from '../../../src/domain/alarms/types.js';
+} from '../../../../src/domain/alarms/parsers/index.js';
+import type { ClassificationRule } from '../../../../src/domain/alarms/types.js';
 import {
   type AlarmFormat,
   CATEGORIES,
@@ -17,7 +17,7 @@ import {
   type NormalizedAlarm,
   type ParsedAlarm,
   SEVERITIES,
-} from '../../../src/domain/alarms/types.js';
+} from '../../../../src/domain/alarms/types.js';
 import { alertmanagerPayload, NOW } from './fixtures.js';
 
 const FORMATS: AlarmFormat[] = [

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cardDueAt, groupKey } from '../../../src/domain/alarms/grouping.js';
+import { cardDueAt, groupKey } from '../../../../src/domain/alarms/grouping.js';
 
 const timing = {
   groupWaitMs: 30_000,

@@ -3,7 +3,7 @@ import {
   inferComponent,
   inferComponentFromLabels,
   kindFromWord,
-} from '../../../src/domain/alarms/parsers/index.js';
+} from '../../../../../src/domain/alarms/parsers/index.js';
 
 describe('inferComponent', () => {
   it.each([

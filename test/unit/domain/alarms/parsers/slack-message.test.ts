@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseSlackMessage } from '../../../src/domain/alarms/parsers/index.js';
-import { alertmanagerSlackCustom, alertmanagerSlackDefault, grafanaSlack, NOW } from './fixtures.js';
+import { parseSlackMessage } from '../../../../../src/domain/alarms/parsers/index.js';
+import { alertmanagerSlackCustom, alertmanagerSlackDefault, grafanaSlack, NOW } from '../fixtures.js';
 
 const parse = (msg: Parameters<typeof parseSlackMessage>[0]) => parseSlackMessage(msg, NOW);
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { VmsWebhookMappingSchema } from '../../../src/config/alarm-schema.js';
-import { parseAlertmanagerWebhook, parseVmsWebhook } from '../../../src/domain/alarms/parsers/index.js';
-import { alertmanagerPayload } from './fixtures.js';
+import { VmsWebhookMappingSchema } from '../../../../../src/config/alarm-schema.js';
+import { parseAlertmanagerWebhook, parseVmsWebhook } from '../../../../../src/domain/alarms/parsers/index.js';
+import { alertmanagerPayload } from '../fixtures.js';
 
 const clone = <T>(value: T): T => structuredClone(value);
 

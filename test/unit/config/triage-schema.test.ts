@@ -4,9 +4,9 @@ import {
   InhibitRuleConfigSchema,
   TriageConfigSchema,
   toTriagePolicy,
-} from '../../../../src/config/triage-schema.js';
-import { DEFAULT_INHIBIT_RULES } from '../../../../src/domain/alarms/inhibition.js';
-import { formatMatcher } from '../../../../src/domain/alarms/matchers.js';
+} from '../../../src/config/triage-schema.js';
+import { DEFAULT_INHIBIT_RULES } from '../../../src/domain/alarms/inhibition.js';
+import { formatMatcher } from '../../../src/domain/alarms/matchers.js';
 
 function problems(input: unknown): string[] {
   const result = TriageConfigSchema.safeParse(input);
