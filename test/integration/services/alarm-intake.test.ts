@@ -1,0 +1,179 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { plainText } from '../../../src/domain/message.js';
+import { AUTORESOLVE_JOB, CARD_JOB } from '../../../src/services/triage/card-scheduler.js';
+import { AlarmIntake } from '../../../src/services/triage/intake.js';
+import type { Incident } from '../../../src/store/incident-store.js';
+import { alarmInput, type ServiceWorld, serviceWorld } from '../../helpers/services.js';
+
+const worlds: ServiceWorld[] = [];
+afterEach(async () => {
+  for (const w of worlds.splice(0)) await w.close();
+});
+
+function setup() {
+  const world = serviceWorld();
+  worlds.push(world);
+  const intake = new AlarmIntake({
+    tx: world.tx,
+    alarms: world.alarms,
+    incidents: world.incidents,
+    timeline: world.timeline,
+    silences: world.silences,
+    cards: world.cards,
+    policy: world.policy,
+    clock: world.clock,
+    logger: world.logger,
+  });
+  return { world, intake };
+}
+
+// Both land in the nimbus / sjc-obj-01 / storage-node group (the default groupBy).
+const dnodeDown = (dedupeKey: string, status: 'firing' | 'resolved' = 'firing') => ({
+  dedupeKey,
+  name: 'DNODE_DOWN',
+  summary: 'D-node dnode-3 is not responding',
+  componentId: 'dnode-3',
+  status,
+});
+const ssdFailed = (dedupeKey: string) => ({
+  dedupeKey,
+  name: 'SSD_FAILED',
+  summary: 'SSD 7 failed on dnode-4',
+  componentId: 'dnode-4',
+});
+
+describe('AlarmIntake (real SQLite)', () => {
+  it('opens an incident for a firing alarm, with an opened entry, and schedules the first card after group_wait', () => {
+    const { world, intake } = setup();
+    const outcome = intake.ingest(alarmInput(world, dnodeDown('am-1')));
+
+    expect(outcome).toMatchObject({ result: 'joined', opened: true, suppressedBy: null });
+    const id = (outcome as { incidentId: number }).incidentId;
+    const incident = world.incidents.get(id) as Incident;
+    expect(incident).toMatchObject({
+      tenantId: 'nimbus',
+      cluster: 'sjc-obj-01',
+      category: 'storage-node',
+      severity: 1,
+      status: 'open',
+      channel: 'C0NIMBALRM',
+    });
+    const entries = world.incidents.timeline(id);
+    expect(entries.map((e) => e.kind)).toEqual(['opened', 'alarm']);
+    expect(entries[0]?.text).toBe('Opened by DNODE_DOWN on dnode-3');
+    expect(entries[0]?.message).toEqual([{ text: 'Opened by DNODE_DOWN on dnode-3' }]);
+    expect(world.jobsOf(CARD_JOB)).toEqual([
+      {
+        key: `card:${id}:first`,
+        payload: { incidentId: id },
+        runAt: world.clock.now() + world.policy.groupWaitMs,
+        status: 'pending',
+      },
+    ]);
+  });
+
+  it('treats the same dedupeKey again as a duplicate and records nothing more', () => {
+    const { world, intake } = setup();
+    const first = intake.ingest(alarmInput(world, dnodeDown('am-1')));
+    const id = (first as { incidentId: number }).incidentId;
+    const before = world.incidents.timeline(id).length;
+
+    expect(intake.ingest(alarmInput(world, dnodeDown('am-1')))).toEqual({ result: 'duplicate' });
+    expect(world.incidents.timeline(id)).toHaveLength(before);
+    expect(world.alarms.rawCount()).toBe(1);
+    expect(world.incidents.listOpen()).toHaveLength(1);
+  });
+
+  it('joins a second alarm of the same group to the open incident instead of opening another', () => {
+    const { world, intake } = setup();
+    const first = intake.ingest(alarmInput(world, dnodeDown('am-1'))) as { incidentId: number };
+    world.clock.advance('10s');
+    const second = intake.ingest(alarmInput(world, ssdFailed('am-2')));
+
+    expect(second).toEqual({
+      result: 'joined',
+      incidentId: first.incidentId,
+      opened: false,
+      suppressedBy: null,
+    });
+    expect(
+      world.incidents
+        .members(first.incidentId)
+        .map((m) => m.name)
+        .sort(),
+    ).toEqual(['DNODE_DOWN', 'SSD_FAILED']);
+    expect(world.incidents.timeline(first.incidentId).map((e) => e.text)).toEqual([
+      'Opened by DNODE_DOWN on dnode-3',
+      'firing DNODE_DOWN on dnode-3',
+      'firing SSD_FAILED on dnode-4',
+    ]);
+    // Still one first-card job: the pending post shows both alarms.
+    expect(world.jobsOf(CARD_JOB).map((j) => j.key)).toEqual([`card:${first.incidentId}:first`]);
+  });
+
+  it('schedules the auto-resolve after the quiet period once every alarm of the incident resolved', () => {
+    const { world, intake } = setup();
+    const { incidentId } = intake.ingest(alarmInput(world, dnodeDown('am-1'))) as { incidentId: number };
+    world.clock.advance('2m');
+    const resolved = intake.ingest(alarmInput(world, dnodeDown('am-1-resolved', 'resolved')));
+
+    expect(resolved).toMatchObject({ result: 'joined', incidentId, opened: false });
+    const dueAt = world.clock.now() + world.policy.resolveQuietPeriodMs;
+    expect(world.incidents.get(incidentId)?.resolveDueAt).toBe(dueAt);
+    expect(world.jobsOf(AUTORESOLVE_JOB)).toEqual([
+      {
+        key: `autoresolve:${incidentId}:${dueAt}`,
+        payload: { incidentId, dueAt },
+        runAt: dueAt,
+        status: 'pending',
+      },
+    ]);
+    // The incident itself stays open until the job runs (a new firing alarm would cancel it).
+    expect(world.incidents.get(incidentId)?.status).toBe('open');
+  });
+
+  it('opens nothing for a silenced alarm, but counts the hit on the silence', () => {
+    const { world, intake } = setup();
+    const now = world.clock.now();
+    world.silences.create(
+      {
+        id: 'S-test01',
+        tenantId: 'nimbus',
+        matchers: [{ name: 'cluster', op: '=', value: 'sjc-obj-01' }],
+        startsAt: now,
+        endsAt: now + 3_600_000,
+        createdBy: 'U0STAFF001',
+        reason: 'maintenance',
+      },
+      now,
+    );
+
+    expect(intake.ingest(alarmInput(world, dnodeDown('am-1')))).toEqual({
+      result: 'silenced',
+      silenceId: 'S-test01',
+      incidentId: null,
+    });
+    expect(world.incidents.listOpen()).toEqual([]);
+    expect(world.jobsOf(CARD_JOB)).toEqual([]);
+    expect(world.silences.get('S-test01')?.hits).toBe(1);
+  });
+
+  it('raises the severity for a more severe alarm, and the timeline event already sees it stored', () => {
+    const { world, intake } = setup();
+    const { incidentId } = intake.ingest(alarmInput(world, ssdFailed('am-1'))) as { incidentId: number };
+    expect(world.incidents.get(incidentId)?.severity).toBe(3);
+
+    const seen: Array<{ kind: string; storedSeverity: number | undefined }> = [];
+    world.events.on('timeline', (entry) => {
+      seen.push({ kind: entry.kind, storedSeverity: world.incidents.get(entry.incidentId)?.severity });
+    });
+    world.clock.advance('30s');
+    intake.ingest(alarmInput(world, dnodeDown('am-2')));
+
+    expect(world.incidents.get(incidentId)?.severity).toBe(1);
+    expect(seen).toContainEqual({ kind: 'severity', storedSeverity: 1 });
+    const raised = world.incidents.timeline(incidentId).find((e) => e.kind === 'severity');
+    expect(raised && plainText(raised.message)).toBe('Raised to Sev1 by a new alarm');
+    expect(raised?.data).toEqual({ from: 3, to: 1 });
+  });
+});
