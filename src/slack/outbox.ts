@@ -36,18 +36,54 @@ export function slackCaller(client: WebClient): SlackCall {
   };
 }
 
-/** The job that performs one queued Slack write; `call` must come from `slackCaller`. */
+/** Message metadata type that carries a bot message's idempotency key. */
+export const MESSAGE_EVENT_TYPE = 'opsbot_message';
+
+/**
+ * The job that performs one queued Slack write; `call` must come from `slackCaller`.
+ * A post that reached Slack just before a crash (or a lost answer) must not appear twice: every
+ * post carries its key as message metadata, and a retried attempt first looks for that key in
+ * the channel (or the thread) and adopts the message it finds.
+ */
 export function slackCallJob(call: SlackCall): JobDefinition<SlackCallPayload> {
   return defineJob({
     kind: SLACK_CALL,
     payload: SlackCallPayload,
     failure: { what: 'deliver a message to Slack' },
-    run: async ({ method, args }) => {
+    run: async ({ method, args }, { job }) => {
+      const key = (args.metadata as { event_payload?: { key?: string } } | undefined)?.event_payload?.key;
+      if (method === 'chat.postMessage' && key && job.attempts > 1) {
+        const earlier = await findPosted(
+          call,
+          String(args.channel),
+          args.thread_ts as string | undefined,
+          key,
+        );
+        if (earlier) return { ts: earlier, channel: args.channel, adopted: true };
+      }
       const response = await call(method, args);
       // Keep what later steps need (the ts of a posted message), not the whole echo of the message.
       return { ts: response.ts, channel: response.channel, message_ts: response.message_ts };
     },
   });
+}
+
+async function findPosted(
+  call: SlackCall,
+  channel: string,
+  threadTs: string | undefined,
+  key: string,
+): Promise<string | undefined> {
+  const found = threadTs
+    ? await call('conversations.replies', { channel, ts: threadTs, include_all_metadata: true, limit: 200 })
+    : await call('conversations.history', { channel, include_all_metadata: true, limit: 100 });
+  const messages = (found.messages ?? []) as Array<{
+    ts?: string;
+    metadata?: { event_type?: string; event_payload?: { key?: string } };
+  }>;
+  return messages.find(
+    (m) => m.metadata?.event_type === MESSAGE_EVENT_TYPE && m.metadata.event_payload?.key === key,
+  )?.ts;
 }
 
 /** Raw Slack message arguments for the few edge callers that send blocks of their own. */
@@ -79,7 +115,11 @@ export class SlackChat implements ChatPort {
   }
 
   postRaw(args: SlackMessageArgs, key: string): void {
-    this.enqueue('chat.postMessage', { unfurl_links: false, ...args }, key);
+    this.enqueue(
+      'chat.postMessage',
+      { unfurl_links: false, metadata: { event_type: MESSAGE_EVENT_TYPE, event_payload: { key } }, ...args },
+      key,
+    );
   }
 
   private enqueue(method: SlackCallPayload['method'], args: SlackMessageArgs, key: string): void {

@@ -13,6 +13,7 @@ export const WEB_API_METHOD_SCOPES: Record<string, string | null> = {
   'views.open': null, // opening a modal from a click needs no scope
   'chat.getPermalink': null, // the card's link for cases and issues
   'conversations.history': 'channels:history', // finding a card a crashed attempt already posted (groups:history for private)
+  'conversations.replies': 'channels:history', // a retried thread reply looks for itself first
   'users.info': 'users:read', // display names for mentions shown in Salesforce and Jira
 };
 

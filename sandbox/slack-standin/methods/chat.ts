@@ -180,8 +180,28 @@ const conversationsHistory: MethodHandler = ({ state, args }) => {
   return { ok: true, messages, has_more: false, pin_count: 0 };
 };
 
+/** conversations.replies: the parent and its replies, oldest first (metadata as in history). */
+const conversationsReplies: MethodHandler = ({ state, args }) => {
+  const channel = str(args, 'channel');
+  const ts = str(args, 'ts');
+  if (channel === undefined || !state.channels.has(channel)) return fail('channel_not_found');
+  if (ts === undefined) return fail('invalid_arguments');
+  const withMetadata = bool(args, 'include_all_metadata');
+  const messages = state
+    .messages(channel)
+    .filter((m) => m.ts === ts || m.thread_ts === ts)
+    .map((m) => {
+      const wire = wireMessage(m, state.identity);
+      if (!withMetadata) delete wire.metadata;
+      return wire;
+    });
+  if (messages.length === 0) return fail('thread_not_found');
+  return { ok: true, messages, has_more: false };
+};
+
 export const chatMethods: Record<string, MethodHandler> = {
   'conversations.history': conversationsHistory,
+  'conversations.replies': conversationsReplies,
   'chat.postMessage': postMessage,
   'chat.update': update,
   'chat.postEphemeral': postEphemeral,
