@@ -40,7 +40,9 @@ function setup(config: OpsbotConfig = sandboxConfig()) {
   worlds.push(world);
   const cases = new FakeCaseOpener(world.tenants);
   const escalations = new FakeEscalator();
-  new TenantRules({ incidents: world.incidents, tenants: world.tenants, cases, escalations }).listen(world.events);
+  new TenantRules({ incidents: world.incidents, tenants: world.tenants, cases, escalations }).listen(
+    world.events,
+  );
   return { world, cases, escalations };
 }
 
@@ -92,7 +94,10 @@ describe('TenantRules', () => {
 
     // Behind the rules, the real escalation service declines Sev3 (autoEscalateSeverities: [1]).
     const tracker = {} as EscalationTracker; // never called: nothing may be queued
-    const real = new EscalationService({ ...world.integrationDeps(), trackers: new Map([['JIRA', tracker]]) });
+    const real = new EscalationService({
+      ...world.integrationDeps(),
+      trackers: new Map([['JIRA', tracker]]),
+    });
     for (const job of real.jobs()) world.scheduler.define(job);
     real.maybeAutoEscalate(id);
     expect(world.jobsOf(ESCALATE_JOB)).toEqual([]);
