@@ -221,7 +221,11 @@ describe('CaseService (real SQLite, fake CaseTracker)', () => {
     await world.drain();
     const firstUntil = start + 60_000;
     expect(tracker.polls).toEqual([
-      { accountIds: ['001Dn00000NmbUS', '001Dn00000HlxAIQAA'], since: firstUntil - 60_000, until: firstUntil },
+      {
+        accountIds: ['001Dn00000NmbUS', '001Dn00000HlxAIQAA'],
+        since: firstUntil - 60_000,
+        until: firstUntil,
+      },
     ]);
     expect(world.watermarks.get('salesforce.poll.watermark')).toBe(firstUntil);
     const update = world.incidents.timeline(id).at(-1);

@@ -1,6 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Doc, fromMrkdwn, plainText } from '../../../src/domain/message.js';
-import type { EscalationTracker, IssueChange, IssueFields, IssueRef } from '../../../src/integrations/ports.js';
+import type {
+  EscalationTracker,
+  IssueChange,
+  IssueFields,
+  IssueRef,
+} from '../../../src/integrations/ports.js';
 import {
   ESCALATE_JOB,
   EscalationService,
@@ -10,8 +15,11 @@ import { type ServiceWorld, serviceWorld } from '../../helpers/services.js';
 
 /** A Jira stand-in at the port: records every call and answers like the real adapter. */
 class FakeEscalationTracker implements EscalationTracker {
-  readonly created: Array<{ incidentId: number; fields: IssueFields; remoteLink: { url: string; title: string } }> =
-    [];
+  readonly created: Array<{
+    incidentId: number;
+    fields: IssueFields;
+    remoteLink: { url: string; title: string };
+  }> = [];
   readonly comments: Array<{ issueKey: string; body: Doc }> = [];
 
   async findOrCreateIssue(
@@ -41,7 +49,10 @@ function setup() {
   const world = serviceWorld();
   worlds.push(world);
   const tracker = new FakeEscalationTracker();
-  const escalations = new EscalationService({ ...world.integrationDeps(), trackers: new Map([['JIRA', tracker]]) });
+  const escalations = new EscalationService({
+    ...world.integrationDeps(),
+    trackers: new Map([['JIRA', tracker]]),
+  });
   for (const job of escalations.jobs()) world.scheduler.define(job);
   const incident = world.openIncident({ severity: 1 });
   world.incidents.update(incident.id, { cardTs: '1764147600.000100', cardPostedAt: world.clock.now() });
@@ -94,7 +105,10 @@ describe('EscalationService (real SQLite, fake EscalationTracker)', () => {
     const permalink = 'https://slack.example/archives/C0NIMBALRM/p1764147600000100';
     expect(remoteLink).toEqual({ url: permalink, title: `Slack: INC-${id} (Nimbus GPU Cloud)` });
     const blocks = fields.description.blocks;
-    expect(blocks[0]).toEqual({ heading: [{ text: `INC-${id}: D-node dnode-3 is not responding` }], level: 3 });
+    expect(blocks[0]).toEqual({
+      heading: [{ text: `INC-${id}: D-node dnode-3 is not responding` }],
+      level: 3,
+    });
     expect(blocks).toContainEqual({ paragraph: [{ link: permalink, label: 'Slack thread' }] });
     const bullets = blocks.find((b) => 'bullets' in b) as { bullets: unknown[] };
     expect(bullets.bullets).toContainEqual([
@@ -117,7 +131,9 @@ describe('EscalationService (real SQLite, fake EscalationTracker)', () => {
     const { world, escalations, id } = setup();
     const result = escalations.mirror(id, 'U1', fromMrkdwn('hello'), 'C0NIMBALRM:1764147700.000200');
     expect(result.ok).toBe(false);
-    expect(plainText(result.message)).toBe(`INC-${id} is not escalated yet: click Escalate to engineering on the card first.`);
+    expect(plainText(result.message)).toBe(
+      `INC-${id} is not escalated yet: click Escalate to engineering on the card first.`,
+    );
     expect(world.jobsOf(JIRA_COMMENT_JOB)).toEqual([]);
   });
 

@@ -91,7 +91,11 @@ describe('IncidentActions (real SQLite)', () => {
     const result = actions.resolve(id, 'U1');
 
     expect(result.ok).toBe(true);
-    expect(world.incidents.get(id)).toMatchObject({ status: 'resolved', resolvedBy: 'U1', resolveDueAt: null });
+    expect(world.incidents.get(id)).toMatchObject({
+      status: 'resolved',
+      resolvedBy: 'U1',
+      resolveDueAt: null,
+    });
     const entry = world.incidents.timeline(id).at(-1);
     expect(entry?.kind).toBe('resolve');
     expect(entry?.message).toEqual([
@@ -102,7 +106,10 @@ describe('IncidentActions (real SQLite)', () => {
     expect(world.jobsOf(CARD_JOB).map((j) => j.key)).toEqual([`card:${id}:action:resolve:${entry?.id}`]);
 
     const before = snapshot(world, id);
-    expect(actions.resolve(id, 'U2')).toEqual({ ok: false, message: [{ text: `INC-${id} is already resolved.` }] });
+    expect(actions.resolve(id, 'U2')).toEqual({
+      ok: false,
+      message: [{ text: `INC-${id} is already resolved.` }],
+    });
     expect(actions.acknowledge(id, 'U2')).toEqual({
       ok: false,
       message: [{ text: `INC-${id} is already resolved.` }],
@@ -130,7 +137,9 @@ describe('IncidentActions (real SQLite)', () => {
       { text: ': customer training run blocked' },
     ]);
     expect(world.jobsOf(CARD_JOB).map((j) => j.key)).toEqual([`card:${id}:action:severity:${entry?.id}`]);
-    expect(actions.changeSeverity(id, 'U1', 1, 'again').message).toEqual([{ text: `INC-${id} is already Sev1.` }]);
+    expect(actions.changeSeverity(id, 'U1', 1, 'again').message).toEqual([
+      { text: `INC-${id} is already Sev1.` },
+    ]);
   });
 
   it("silences the incident's group with matchers from its group key and records it on the timeline", () => {
@@ -139,7 +148,8 @@ describe('IncidentActions (real SQLite)', () => {
 
     expect(result.ok).toBe(true);
     const entry = world.incidents.timeline(id).at(-1);
-    const silenceId = (entry?.data as { silenceId: string }).silenceId;
+    if (!entry) throw new Error('the silence was not recorded on the timeline');
+    const silenceId = (entry.data as { silenceId: string }).silenceId;
     expect(silenceId).toMatch(/^S-[0-9a-f]{6}$/);
     expect(world.silences.get(silenceId)).toMatchObject({
       tenantId: 'nimbus',
@@ -152,13 +162,13 @@ describe('IncidentActions (real SQLite)', () => {
       createdBy: 'U1',
       reason: `from INC-${id}`,
     });
-    expect(entry?.message).toEqual([
+    expect(entry.message).toEqual([
       { text: 'Silenced for 2h by ' },
       { mention: 'U1' },
       { text: ` (${silenceId}); alarms keep being recorded` },
     ]);
     expect(result.message).toContainEqual({ code: `/opsbot unsilence ${silenceId}` });
-    expect(world.jobsOf(CARD_JOB).map((j) => j.key)).toEqual([`card:${id}:action:silence:${entry?.id}`]);
+    expect(world.jobsOf(CARD_JOB).map((j) => j.key)).toEqual([`card:${id}:action:silence:${entry.id}`]);
   });
 
   it('answers plainly for an unknown incident', () => {
