@@ -6,6 +6,7 @@ import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
 import type { Message } from '../domain/message.js';
 import { defineJob, type JobDefinition } from '../jobs/definition.js';
+import { PermanentError } from '../jobs/errors.js';
 import type { Scheduler } from '../jobs/scheduler.js';
 import type { ChatPort, ChatTarget } from '../services/ports.js';
 import { toMrkdwn } from './views/render-message.js';
@@ -74,9 +75,17 @@ async function findPosted(
   threadTs: string | undefined,
   key: string,
 ): Promise<string | undefined> {
-  const found = threadTs
-    ? await call('conversations.replies', { channel, ts: threadTs, include_all_metadata: true, limit: 200 })
-    : await call('conversations.history', { channel, include_all_metadata: true, limit: 100 });
+  let found: Record<string, unknown>;
+  try {
+    found = threadTs
+      ? await call('conversations.replies', { channel, ts: threadTs, include_all_metadata: true, limit: 200 })
+      : await call('conversations.history', { channel, include_all_metadata: true, limit: 100 });
+  } catch (error) {
+    // A thread or history we may not read (thread_not_found, missing scope) holds no earlier post
+    // we could see either: post. A transient failure is retried like the post itself.
+    if (error instanceof PermanentError) return undefined;
+    throw error;
+  }
   const messages = (found.messages ?? []) as Array<{
     ts?: string;
     metadata?: { event_type?: string; event_payload?: { key?: string } };
