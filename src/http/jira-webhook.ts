@@ -5,6 +5,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Logger } from 'pino';
 import { parseJiraWebhook } from '../integrations/jira/webhook.js';
 import type { EscalationService } from '../services/integrations/escalation-service.js';
+import { parseBoundedJson } from './bounded-json.js';
 import { BodyTooLargeError, readBody } from './read-body.js';
 import { type Route, sendJson } from './server.js';
 
@@ -36,13 +37,9 @@ export function jiraWebhookRoute(deps: {
         deps.logger.warn({ ip: req.socket.remoteAddress }, 'Jira webhook with a missing or wrong secret');
         return sendJson(res, 401, { error: 'missing or wrong webhook secret' });
       }
-      let body: unknown;
-      try {
-        body = JSON.parse(raw.toString('utf8'));
-      } catch (error) {
-        return sendJson(res, 400, { error: `body is not valid JSON: ${(error as Error).message}` });
-      }
-      const parsed = parseJiraWebhook(body);
+      const body = parseBoundedJson(raw.toString('utf8'));
+      if (!body.ok) return sendJson(res, 400, { error: body.reason });
+      const parsed = parseJiraWebhook(body.value);
       if (!parsed.ok) return sendJson(res, 400, { error: parsed.reason });
       const { event } = parsed;
       const known =
