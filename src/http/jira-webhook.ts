@@ -24,7 +24,10 @@ export function jiraWebhookRoute(deps: {
       try {
         raw = await readBody(req, deps.bodyLimitBytes);
       } catch (error) {
-        if (error instanceof BodyTooLargeError) return sendJson(res, 413, { error: error.message });
+        if (error instanceof BodyTooLargeError) {
+          res.setHeader('connection', 'close'); // the rest of the upload is not read
+          return sendJson(res, 413, { error: error.message });
+        }
         throw error;
       }
       const url = new URL(req.url ?? '/', 'http://x');

@@ -103,7 +103,11 @@ async function handle(
   // 413 past the size limit, 400 when not JSON or nested past MAX_JSON_DEPTH: a hostile or
   // broken body is the sender's problem to fix, never a 500 it would retry forever.
   const body = await readJsonBody(req, deps.bodyLimitBytes);
-  if (!body.ok) return sendJson(res, body.status, { error: body.reason });
+  if (!body.ok) {
+    // Past the limit the rest of the upload is not read: close, or the socket lingers for it.
+    if (body.status === 413) res.setHeader('connection', 'close');
+    return sendJson(res, body.status, { error: body.reason });
+  }
 
   const parsed = parse(body.value, tenant);
   if (!parsed.ok) return sendJson(res, 400, { error: parsed.reason });

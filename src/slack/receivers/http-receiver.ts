@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseQuery } from 'node:querystring';
 import {
   type App,
+  type BufferedIncomingMessage,
   HTTPResponseAck,
   HTTPModuleFunctions as http,
   type Receiver,
@@ -11,6 +12,7 @@ import {
 import type { Logger } from 'pino';
 import type { Clock } from '../../domain/clock.js';
 import { parseBoundedJson } from '../../http/bounded-json.js';
+import { BodyTooLargeError, readBody } from '../../http/read-body.js';
 import { slackLoggerFrom } from '../../logger.js';
 import type { InboundGate } from '../inbound-gate.js';
 import { slackPayloadProblem } from './payload-shape.js';
@@ -56,17 +58,17 @@ export class SlackHttpReceiver implements Receiver {
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const { logger, clock, gate } = this.opts;
     const limit = this.opts.bodyLimitBytes ?? DEFAULT_SLACK_BODY_LIMIT;
-    let buffered: Awaited<ReturnType<typeof http.bufferIncomingMessage>>;
+    // Our reader, not Bolt's bufferIncomingMessage: raw-body leaves the request paused on
+    // overflow, so the client would wait seconds before it reads the 413.
+    let buffered: BufferedIncomingMessage;
     try {
-      buffered = await http.bufferIncomingMessage(req, limit);
+      buffered = Object.assign(req, { rawBody: await readBody(req, limit) });
     } catch (error) {
-      // Drain what is left so the client reads our answer instead of a reset connection.
-      req.resume();
-      if (http.isRawBodyError(error) && error.statusCode === 413) {
-        return reply(res, 413, `body is larger than ${limit} bytes`);
+      if (error instanceof BodyTooLargeError) {
+        res.setHeader('connection', 'close'); // the rest of the upload is not read
+        return reply(res, 413, error.message);
       }
-      const status = http.isRawBodyError(error) && error.statusCode < 500 ? error.statusCode : 400;
-      return reply(res, status, `could not read the request body: ${(error as Error).message}`);
+      return reply(res, 400, `could not read the request body: ${(error as Error).message}`);
     }
     const rawBody = buffered.rawBody.toString('utf8');
 

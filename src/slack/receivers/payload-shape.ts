@@ -5,6 +5,11 @@
 // (400 over HTTP, acknowledged and dropped over Socket Mode) instead of failing inside Bolt.
 import { isPlainObject, jsonKind, MAX_JSON_DEPTH, valueTooDeep } from '../../http/bounded-json.js';
 
+const got = (path: string, expected: string, value: unknown) =>
+  value === undefined
+    ? `${path}: missing (expected ${expected})`
+    : `${path}: expected ${expected}, got ${jsonKind(value)}`;
+
 /** Why `body` cannot be a Slack payload, in one line; undefined when it can. */
 export function slackPayloadProblem(body: unknown): string | undefined {
   if (!isPlainObject(body)) return `body: expected an object, got ${jsonKind(body)}`;
@@ -12,7 +17,7 @@ export function slackPayloadProblem(body: unknown): string | undefined {
   if (body.event !== undefined) {
     const event = body.event;
     if (!isPlainObject(event)) return `event: expected an object, got ${jsonKind(event)}`;
-    if (typeof event.type !== 'string') return `event.type: expected a string, got ${jsonKind(event.type)}`;
+    if (typeof event.type !== 'string') return got('event.type', 'a string', event.type);
     const channel = event.channel;
     if (channel !== undefined && typeof channel !== 'string' && !isPlainObject(channel)) {
       return `event.channel: expected a string or an object, got ${jsonKind(channel)}`;
