@@ -5,6 +5,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Logger } from 'pino';
 import { parseJiraWebhook } from '../integrations/jira/webhook.js';
 import type { EscalationService } from '../services/integrations/escalation-service.js';
+import { parseBoundedJson } from './bounded-json.js';
 import { BodyTooLargeError, readBody } from './read-body.js';
 import { type Route, sendJson } from './server.js';
 
@@ -23,7 +24,10 @@ export function jiraWebhookRoute(deps: {
       try {
         raw = await readBody(req, deps.bodyLimitBytes);
       } catch (error) {
-        if (error instanceof BodyTooLargeError) return sendJson(res, 413, { error: error.message });
+        if (error instanceof BodyTooLargeError) {
+          res.setHeader('connection', 'close'); // the rest of the upload is not read
+          return sendJson(res, 413, { error: error.message });
+        }
         throw error;
       }
       const url = new URL(req.url ?? '/', 'http://x');
@@ -36,13 +40,9 @@ export function jiraWebhookRoute(deps: {
         deps.logger.warn({ ip: req.socket.remoteAddress }, 'Jira webhook with a missing or wrong secret');
         return sendJson(res, 401, { error: 'missing or wrong webhook secret' });
       }
-      let body: unknown;
-      try {
-        body = JSON.parse(raw.toString('utf8'));
-      } catch (error) {
-        return sendJson(res, 400, { error: `body is not valid JSON: ${(error as Error).message}` });
-      }
-      const parsed = parseJiraWebhook(body);
+      const body = parseBoundedJson(raw.toString('utf8'));
+      if (!body.ok) return sendJson(res, 400, { error: body.reason });
+      const parsed = parseJiraWebhook(body.value);
       if (!parsed.ok) return sendJson(res, 400, { error: parsed.reason });
       const { event } = parsed;
       const known =

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { parseBoundedJson } from './bounded-json.js';
 
 export class BodyTooLargeError extends Error {
   constructor(readonly limit: number) {
@@ -24,4 +25,22 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<Buf
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks);
+}
+
+export type JsonBody = { ok: true; value: unknown } | { ok: false; status: 400 | 413; reason: string };
+
+/**
+ * Reads a JSON body for a webhook: 413 past `limit` bytes, 400 when it is not JSON or nests
+ * deeper than MAX_JSON_DEPTH (see bounded-json.ts). Never throws for anything the sender did.
+ */
+export async function readJsonBody(req: IncomingMessage, limit: number): Promise<JsonBody> {
+  let raw: Buffer;
+  try {
+    raw = await readBody(req, limit);
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) return { ok: false, status: 413, reason: error.message };
+    throw error;
+  }
+  const parsed = parseBoundedJson(raw.toString('utf8'));
+  return parsed.ok ? parsed : { ok: false, status: 400, reason: parsed.reason };
 }

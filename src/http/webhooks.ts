@@ -1,5 +1,5 @@
 // Alarm webhooks: POST /webhooks/alertmanager/:tenant and POST /webhooks/vms/:tenant.
-// Each request is authenticated with the tenant's bearer token, size-limited, parsed, and
+// Each request is authenticated with the tenant's bearer token, size- and depth-limited, parsed, and
 // answered 202 only after every alarm in it is stored (or recognised as already stored).
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -9,7 +9,7 @@ import { parseAlertmanagerWebhook, parseVmsWebhook } from '../domain/alarms/pars
 import type { ParsedAlarm } from '../domain/alarms/types.js';
 import type { TenantDirectory } from '../services/tenant-directory.js';
 import type { AlarmIntake, IngestOutcome } from '../services/triage/intake.js';
-import { BodyTooLargeError, readBody } from './read-body.js';
+import { readJsonBody } from './read-body.js';
 import { type Route, sendJson } from './server.js';
 
 export interface WebhookDeps {
@@ -98,16 +98,16 @@ async function handle(
     return sendJson(res, 401, { error: 'missing or wrong bearer token' });
   }
 
-  let body: unknown;
-  try {
-    const raw = await readBody(req, deps.bodyLimitBytes);
-    body = JSON.parse(raw.toString('utf8'));
-  } catch (error) {
-    if (error instanceof BodyTooLargeError) return sendJson(res, 413, { error: error.message });
-    return sendJson(res, 400, { error: `body is not valid JSON: ${(error as Error).message}` });
+  // 413 past the size limit, 400 when not JSON or nested past MAX_JSON_DEPTH: a hostile or
+  // broken body is the sender's problem to fix, never a 500 it would retry forever.
+  const body = await readJsonBody(req, deps.bodyLimitBytes);
+  if (!body.ok) {
+    // Past the limit the rest of the upload is not read: close, or the socket lingers for it.
+    if (body.status === 413) res.setHeader('connection', 'close');
+    return sendJson(res, body.status, { error: body.reason });
   }
 
-  const parsed = parse(body, tenant);
+  const parsed = parse(body.value, tenant);
   if (!parsed.ok) return sendJson(res, 400, { error: parsed.reason });
 
   // 202 only once every alarm of the request is committed (with others of this tick: group commit).

@@ -15,6 +15,7 @@
 import { createHash } from 'node:crypto';
 import { compileAnyPattern, compilePattern, type PatternOptions } from '../patterns.js';
 import { DEFAULT_CLASSIFICATION_RULES } from './default-rules.js';
+import { cleanLabels } from './parsers/clean-alarm.js';
 import { stringRecord } from './parsers/labels.js';
 import { MAX_EXCERPT_CHARS, MAX_INPUT_CHARS, MAX_SUMMARY_CHARS, nonEmpty, oneLine } from './parsers/text.js';
 import type { ClassificationRule } from './types.js';
@@ -245,7 +246,7 @@ function sanitize(parsed: ParsedAlarm) {
     componentId: shortText(p.componentId, 200),
     sourceSeverity: shortText(p.sourceSeverity, 100),
     summary: (typeof p.summary === 'string' ? oneLine(p.summary, summaryMax) : '') || name,
-    labels: stringRecord(p.labels),
+    labels: cleanLabels(stringRecord(p.labels)),
     fingerprint: shortText(p.fingerprint, 200),
     startsAt: finite(p.startsAt),
     endsAt: finite(p.endsAt),
@@ -341,6 +342,48 @@ export interface ClassifyContext {
   rules: readonly ClassificationRule[];
   /** Epoch ms; stamps alarms whose source gave no start time. */
   now: number;
+  /**
+   * The tenant's cluster ids (config `tenants[].clusters[].id`). When no field of the alarm names
+   * its cluster, one of these appearing as a whole token in its text is the cluster: Alertmanager's
+   * default Slack title carries `sjc-obj-01` without saying it is the cluster label.
+   */
+  clusterIds?: readonly string[];
+}
+
+// Characters that may be part of a cluster id; anything else ends the token.
+const ID_CHAR = /[A-Za-z0-9_-]/;
+
+/**
+ * The configured cluster id that appears first, as a whole token, in the alarm's name, summary,
+ * component or label values (the longer id on a tie: `sjc-obj-01` over `sjc-obj`). Case-insensitive;
+ * returns the id as configured. Linear in the text for each id: no regex built from config.
+ */
+export function clusterNamedIn(
+  alarm: { name: string; summary: string; componentId?: string | undefined; labels: Record<string, string> },
+  clusterIds: readonly unknown[] | undefined,
+): string | undefined {
+  if (!Array.isArray(clusterIds) || clusterIds.length === 0) return undefined;
+  const text = [alarm.name, alarm.summary, alarm.componentId ?? '', ...Object.values(alarm.labels)]
+    .join('\n')
+    .slice(0, MAX_INPUT_CHARS)
+    .toLowerCase();
+  let best: { id: string; at: number } | undefined;
+  for (const raw of clusterIds) {
+    if (typeof raw !== 'string') continue;
+    const id = raw.trim();
+    if (id === '') continue;
+    const needle = id.toLowerCase();
+    for (let at = text.indexOf(needle); at >= 0; at = text.indexOf(needle, at + 1)) {
+      if (best && at > best.at) break;
+      const before = text[at - 1];
+      const after = text[at + needle.length];
+      if ((before !== undefined && ID_CHAR.test(before)) || (after !== undefined && ID_CHAR.test(after)))
+        continue;
+      if (!best || at < best.at || (at === best.at && id.length > best.id.length)) best = { id, at };
+      break;
+    }
+  }
+  return best?.id;
 }
 
 /**
@@ -350,6 +393,8 @@ export interface ClassifyContext {
  */
 export function classify(parsed: ParsedAlarm, ctx: ClassifyContext): NormalizedAlarm {
   const alarm = sanitize(parsed);
+  // Before the rules run, so a rule matching `cluster` sees the cluster the text names.
+  alarm.cluster ??= clusterNamedIn(alarm, ctx.clusterIds);
   const unparseable = alarm.format === 'unparseable';
   const ruleSets = unparseable
     ? [compiled(ctx.rules)]

@@ -91,6 +91,7 @@ export class AlarmIntake {
       source: input.source,
       rules: input.tenant.alarms.rules,
       now,
+      clusterIds: input.tenant.clusters.map((c) => c.id),
     });
     if (alarm.category === 'unclassified') {
       alarms.recordEvent(rawId, alarm, null, null, now);

@@ -1,6 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { parse as parseQuery } from 'node:querystring';
 import {
   type App,
+  type BufferedIncomingMessage,
   HTTPResponseAck,
   HTTPModuleFunctions as http,
   type Receiver,
@@ -9,18 +11,27 @@ import {
 } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { Clock } from '../../domain/clock.js';
+import { parseBoundedJson } from '../../http/bounded-json.js';
+import { BodyTooLargeError, readBody } from '../../http/read-body.js';
 import { slackLoggerFrom } from '../../logger.js';
 import type { InboundGate } from '../inbound-gate.js';
+import { slackPayloadProblem } from './payload-shape.js';
 
 export interface SlackHttpReceiverOptions {
   signingSecret: string;
   clock: Clock;
   gate: InboundGate;
   logger: Logger;
+  /** Largest body read; larger ones get 413 (default DEFAULT_SLACK_BODY_LIMIT, 1 MiB). */
   bodyLimitBytes?: number;
 }
 
 const MAX_SKEW_SEC = 5 * 60;
+/**
+ * Largest /slack/events body read when none is configured. Slack's own payloads stay far below
+ * (a modal submission with every block is tens of KB); Bolt's default would be 4 MB.
+ */
+export const DEFAULT_SLACK_BODY_LIMIT = 1024 * 1024;
 
 /**
  * HTTP transport for Slack (events, interactivity and slash commands on one path).
@@ -46,12 +57,18 @@ export class SlackHttpReceiver implements Receiver {
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const { logger, clock, gate } = this.opts;
-    let buffered: Awaited<ReturnType<typeof http.bufferIncomingMessage>>;
+    const limit = this.opts.bodyLimitBytes ?? DEFAULT_SLACK_BODY_LIMIT;
+    // Our reader, not Bolt's bufferIncomingMessage: raw-body leaves the request paused on
+    // overflow, so the client would wait seconds before it reads the 413.
+    let buffered: BufferedIncomingMessage;
     try {
-      buffered = await http.bufferIncomingMessage(req, this.opts.bodyLimitBytes ?? http.defaultBodyLimit);
+      buffered = Object.assign(req, { rawBody: await readBody(req, limit) });
     } catch (error) {
-      const status = http.isRawBodyError(error) ? error.statusCode : 400;
-      return reply(res, status, 'could not read the request body');
+      if (error instanceof BodyTooLargeError) {
+        res.setHeader('connection', 'close'); // the rest of the upload is not read
+        return reply(res, 413, error.message);
+      }
+      return reply(res, 400, `could not read the request body: ${(error as Error).message}`);
     }
     const rawBody = buffered.rawBody.toString('utf8');
 
@@ -78,12 +95,15 @@ export class SlackHttpReceiver implements Receiver {
       return reply(res, 401, 'invalid Slack signature or stale timestamp');
     }
 
-    let body: Record<string, unknown>;
-    try {
-      body = http.parseHTTPRequestBody(buffered);
-    } catch {
-      return reply(res, 400, 'body is neither JSON nor a Slack form payload');
+    const parsed = parseSlackBody(rawBody, String(req.headers['content-type'] ?? ''));
+    if (!parsed.ok) {
+      logger.warn(
+        { reason: parsed.reason, ip: req.socket.remoteAddress },
+        'rejected a malformed Slack request',
+      );
+      return reply(res, 400, parsed.reason);
     }
+    const body = parsed.body;
     if (body.type === 'url_verification') return http.buildUrlVerificationResponse(res, body);
 
     const retryNum = http.extractRetryNumFromHTTPRequest(req);
@@ -118,6 +138,34 @@ export class SlackHttpReceiver implements Receiver {
       if (!res.headersSent) reply(res, 500, 'internal error');
     }
   }
+}
+
+/**
+ * Bolt's parseHTTPRequestBody (JSON, or a form whose `payload` field is JSON, or a plain form for
+ * slash commands), with the JSON depth bounded and the result's shape checked, so that nothing
+ * malformed is stored or reaches Bolt (see payload-shape.ts).
+ */
+function parseSlackBody(
+  rawBody: string,
+  contentType: string,
+): { ok: true; body: Record<string, unknown> } | { ok: false; reason: string } {
+  let value: unknown;
+  if (contentType.startsWith('application/x-www-form-urlencoded')) {
+    const form = parseQuery(rawBody);
+    if (typeof form.payload === 'string') {
+      const json = parseBoundedJson(form.payload);
+      if (!json.ok) return { ok: false, reason: `payload: ${json.reason}` };
+      value = json.value;
+    } else {
+      value = { ...form };
+    }
+  } else {
+    const json = parseBoundedJson(rawBody);
+    if (!json.ok) return json;
+    value = json.value;
+  }
+  const problem = slackPayloadProblem(value);
+  return problem ? { ok: false, reason: problem } : { ok: true, body: value as Record<string, unknown> };
 }
 
 function isSslCheck(req: IncomingMessage, rawBody: string): boolean {

@@ -3,6 +3,7 @@
 // alarm (never dropped: a human still sees it, classified Sev4/unclassified).
 import type { ParsedAlarm } from '../types.js';
 import { parseAlertmanagerSlack } from './alertmanager-slack.js';
+import { cleanAlarm } from './clean-alarm.js';
 import { parseGrafanaSlack } from './grafana-slack.js';
 import { parseKeyValue } from './key-value.js';
 import { collectSlackContent } from './slack-content.js';
@@ -35,11 +36,11 @@ export function unparseableAlarm(text: string): ParsedAlarm {
  */
 export function parseSlackMessage(msg: SlackAlarmMessage, _now: number): ParsedAlarm {
   const content = collectSlackContent(msg);
-  return (
+  return cleanAlarm(
     parseVmsText(content.text) ??
-    parseAlertmanagerSlack(content) ??
-    parseGrafanaSlack(content) ??
-    parseKeyValue(content.text) ??
-    unparseableAlarm(content.text)
+      parseAlertmanagerSlack(content) ??
+      parseGrafanaSlack(content) ??
+      parseKeyValue(content.text) ??
+      unparseableAlarm(content.text),
   );
 }

@@ -1,7 +1,8 @@
 // Text hygiene shared by every parser. Alarm text comes from machines we do not control
 // and from Slack markup; we bound its size first (a 5 MB paste must not stall the intake)
 // and strip what would corrupt logs, Slack replies or SQLite text (control characters,
-// lone UTF-16 surrogates).
+// bidi controls, lone UTF-16 surrogates). `cleanAlarm` (clean-alarm.ts) applies it to every
+// field of every door's result.
 
 /** Parsers only look at this many characters of input text (64 KiB). */
 export const MAX_INPUT_CHARS = 64 * 1024;
@@ -15,6 +16,12 @@ export const MAX_EXCERPT_CHARS = 200;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point.
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+// Bidirectional formatting controls (ALM, LRM/RLM, the embeddings and overrides U+202A–U+202E,
+// the isolates U+2066–U+2069): invisible, they make `dnode-3` display as something else in
+// Slack and in logs ("Trojan Source"). Alarm text never needs them.
+const BIDI = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+// Everything `stripControls` removes, for checks that nothing slipped through.
+export const UNSAFE_CHAR = new RegExp(`${CONTROL.source}|${BIDI.source}|${LONE_SURROGATE.source}`);
 
 /** Cuts at `max` code units without splitting a surrogate pair. */
 export function clip(text: string, max: number): string {
@@ -25,9 +32,17 @@ export function clip(text: string, max: number): string {
   return text.slice(0, end);
 }
 
-/** Removes control characters and broken surrogates; keeps newlines and tabs. */
+/**
+ * Removes control characters, bidi controls and broken surrogates; keeps newlines and tabs.
+ * Free text: a control becomes a space, so `a\u0000b` stays two words.
+ */
 export function cleanText(text: string): string {
-  return clip(text, MAX_INPUT_CHARS).replace(LONE_SURROGATE, '').replace(CONTROL, ' ');
+  return clip(text, MAX_INPUT_CHARS).replace(LONE_SURROGATE, '').replace(BIDI, '').replace(CONTROL, ' ');
+}
+
+/** Removes every character `UNSAFE_CHAR` matches (for identifiers and labels: nothing is inserted). */
+export function stripControls(text: string): string {
+  return text.replace(LONE_SURROGATE, '').replace(BIDI, '').replace(CONTROL, '');
 }
 
 /** One readable line of at most `max` characters (an ellipsis marks a cut). */

@@ -23,6 +23,16 @@ const daysInMonth = (y: number, m: number) =>
  * (year 1), which Alertmanager uses for "no end".
  */
 export function parseRfc3339(text: unknown): number | undefined {
+  const read = readRfc3339(text);
+  return typeof read === 'number' ? read : undefined;
+}
+
+/** Whether `text` is an RFC 3339 time, Go's zero time `0001-01-01T00:00:00Z` included. */
+export function isRfc3339(text: unknown): boolean {
+  return readRfc3339(text) !== undefined;
+}
+
+function readRfc3339(text: unknown): number | 'zero' | undefined {
   if (typeof text !== 'string' || text.length > 40) return undefined;
   const m = RFC3339.exec(text.trim());
   if (!m) return undefined;
@@ -34,6 +44,7 @@ export function parseRfc3339(text: unknown): number | undefined {
     number,
     number,
   ];
+  if (y === 1 && mo === 1 && d === 1 && h === 0 && mi === 0 && s === 0) return 'zero';
   if (y <= 1 || mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo) || h > 23 || mi > 59 || s > 60) {
     return undefined;
   }

@@ -2,6 +2,7 @@
 // not assume a shape: the tenant's mapping says at which dot path each field sits, and what
 // the (renamable, per-cluster) severity names mean. Only the event name is required.
 import type { AlarmStatus, ParsedAlarm, VmsSeverityLevel, VmsWebhookMapping } from '../types.js';
+import { cleanAlarm } from './clean-alarm.js';
 import { inferComponent } from './component.js';
 import { oneLine, own } from './text.js';
 import { parseTimestamp } from './time.js';
@@ -36,9 +37,13 @@ function valueAt(body: unknown, path: string): unknown {
 
 type Read = { value?: string; raw?: unknown; problem?: string };
 
-function read(body: unknown, mapping: VmsWebhookMapping, field: Field): Read {
+function pathOf(mapping: VmsWebhookMapping, field: Field): string {
   const configured = own(mapping, field);
-  const path = typeof configured === 'string' && configured !== '' ? configured : DEFAULT_PATHS[field];
+  return typeof configured === 'string' && configured !== '' ? configured : DEFAULT_PATHS[field];
+}
+
+function read(body: unknown, mapping: VmsWebhookMapping, field: Field): Read {
+  const path = pathOf(mapping, field);
   const raw = valueAt(body, path);
   if (raw === undefined || raw === null) return {};
   if (typeof raw === 'string') return raw.trim() === '' ? {} : { value: raw.trim(), raw };
@@ -127,9 +132,19 @@ export function parseVmsWebhook(body: unknown, mapping: VmsWebhookMapping): VmsW
     if (object === cluster) alarm.componentKind = 'cluster';
   }
   const at = parseTimestamp(fields.timestamp.raw);
+  if (fields.timestamp.raw !== undefined && at === undefined) {
+    // A time we cannot read would silently become "now" and skew the SLA clock: refuse it.
+    const got = fields.timestamp.raw;
+    const shown =
+      typeof got === 'string' ? JSON.stringify(got.length > 60 ? `${got.slice(0, 60)}…` : got) : String(got);
+    return {
+      ok: false,
+      reason: `timestamp: expected an RFC 3339 time or epoch seconds/milliseconds at "${pathOf(mapping, 'timestamp')}", got ${shown}`,
+    };
+  }
   if (at !== undefined) {
     if (status === 'resolved') alarm.endsAt = at;
     else alarm.startsAt = at;
   }
-  return { ok: true, alarm };
+  return { ok: true, alarm: cleanAlarm(alarm) };
 }
