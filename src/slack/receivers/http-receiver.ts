@@ -58,8 +58,8 @@ export class SlackHttpReceiver implements Receiver {
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const { logger, clock, gate } = this.opts;
     const limit = this.opts.bodyLimitBytes ?? DEFAULT_SLACK_BODY_LIMIT;
-    // Our reader, not Bolt's bufferIncomingMessage: raw-body leaves the request paused on
-    // overflow, so the client would wait seconds before it reads the 413.
+    // The webhooks' size-limited reader (not Bolt's bufferIncomingMessage), so every door refuses
+    // an oversized body the same way: early on Content-Length, a 413 with the limit, then close.
     let buffered: BufferedIncomingMessage;
     try {
       buffered = Object.assign(req, { rawBody: await readBody(req, limit) });
