@@ -218,6 +218,7 @@ export class Opsbot {
     if (env.SLACK_MODE === 'http') {
       const http = new SlackHttpReceiver({
         signingSecret: env.SLACK_SIGNING_SECRET,
+        bodyLimitBytes: opts.config.triage.bodyLimitBytes,
         clock: k.clock,
         gate: this.gate,
         logger: logger.child({ component: 'slack-http' }),
