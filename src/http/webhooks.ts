@@ -24,6 +24,7 @@ interface Item {
   dedupeKey: string;
   raw: unknown;
   parsed: ParsedAlarm;
+  omittedSiblings?: number;
 }
 
 type Parse = (
@@ -42,6 +43,7 @@ const parseAlertmanager: Parse = (body) => {
       dedupeKey: `am:${parsed.fingerprint ?? hashOf(parsed.labels)}:${parsed.startsAt ?? ''}:${parsed.status}`,
       raw: alerts[i],
       parsed,
+      omittedSiblings: result.truncatedAlerts,
     })),
   };
 };
@@ -119,6 +121,7 @@ async function handle(
       origin: requestId,
       raw: item.raw,
       parsed: item.parsed,
+      ...(item.omittedSiblings ? { omittedSiblings: item.omittedSiblings } : {}),
     })),
   );
   sendJson(res, 202, summarize(outcomes));

@@ -29,6 +29,7 @@ const IncidentRow = z.object({
   version: z.number(),
   rendered_version: z.number(),
   repeats_sent: z.number(),
+  omitted_alarms: z.number(),
 });
 
 export interface Incident {
@@ -57,6 +58,8 @@ export interface Incident {
   version: number;
   renderedVersion: number;
   repeatsSent: number;
+  /** Alarms the sender said it left out of its notifications (Alertmanager max_alerts). */
+  omittedAlarms: number;
 }
 
 export function incidentRef(id: number): string {
@@ -91,6 +94,7 @@ function toIncident(row: unknown): Incident {
     version: r.version,
     renderedVersion: r.rendered_version,
     repeatsSent: r.repeats_sent,
+    omittedAlarms: r.omitted_alarms,
   };
 }
 
@@ -217,6 +221,7 @@ export interface IncidentPatch {
   cardRenderedAt?: number | null;
   renderedVersion?: number;
   repeatsSent?: number;
+  omittedAlarms?: number;
 }
 
 const COLUMNS: Record<keyof IncidentPatch, string> = {
@@ -236,6 +241,7 @@ const COLUMNS: Record<keyof IncidentPatch, string> = {
   cardRenderedAt: 'card_rendered_at',
   renderedVersion: 'rendered_version',
   repeatsSent: 'repeats_sent',
+  omittedAlarms: 'omitted_alarms',
 };
 
 export interface MemberCounts {

@@ -42,6 +42,17 @@ function alertmanagerPayload(status: 'firing' | 'resolved', nodes: string[]) {
 }
 
 describe('Alertmanager webhook', () => {
+  it('shows on the card the alarms Alertmanager left out of a capped notification (truncatedAlerts)', async () => {
+    h = await Harness.start({ mode: 'http' });
+    const nodes = Array.from({ length: 50 }, (_, i) => `cnode-${i + 1}`);
+    const payload = { ...alertmanagerPayload('firing', nodes), truncatedAlerts: 70 };
+    expect((await h.driver.webhook('alertmanager', 'helix-ai', payload)).status).toBe(202);
+    await h.advance('30s');
+    const card = await h.channel(HELIX_ALARMS).expectMessage(/INC-1/);
+    expect(JSON.stringify(card.blocks)).toMatch(/50 \(50 firing\) \+ 70 more Alertmanager left out/);
+    await h.finish();
+  });
+
   it('stores every alert, answers 202, groups them into one card, and treats a re-send as duplicates', async () => {
     h = await Harness.start({ mode: 'http' });
     const payload = alertmanagerPayload('firing', ['cnode-1', 'cnode-2', 'cnode-3']);

@@ -26,6 +26,8 @@ export interface IncidentCardView {
   /** Inhibited alarms joined to the incident but not paged. */
   suppressedCount: number;
   silencedCount: number;
+  /** Alarms of the group the sender left out of its notifications (not stored, not shown). */
+  omittedCount: number;
   flapping: boolean;
   firstSeen: number;
   lastSeen: number;
@@ -109,6 +111,7 @@ export class CardViewBuilder {
       firingCount: counts.firing,
       suppressedCount: counts.inhibited,
       silencedCount: counts.silenced,
+      omittedCount: incident.omittedAlarms,
       flapping: incident.flapping,
       firstSeen,
       lastSeen,

@@ -30,6 +30,8 @@ export interface AlarmInput {
   origin: string | null;
   raw: unknown;
   parsed: ParsedAlarm;
+  /** Alarms of the same notification the sender left out (Alertmanager's `truncatedAlerts`). */
+  omittedSiblings?: number;
   /** The alarm channel it arrived in (Slack door); webhooks use the tenant's first alarm channel. */
   channel?: string;
 }
@@ -170,6 +172,8 @@ export class AlarmIntake {
       });
     }
     this.upsertMember(incident, alarm, labels, suppressedBy, now);
+    if (input.omittedSiblings && input.omittedSiblings > incident.omittedAlarms)
+      this.deps.incidents.update(incident.id, { omittedAlarms: input.omittedSiblings });
     if (!suppressedBy) this.raiseIfNeeded(incident, alarm.severity, now);
     this.deps.cards.changed(incident.id, now);
     return { result: 'joined', incidentId: incident.id, opened, suppressedBy };

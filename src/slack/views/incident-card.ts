@@ -89,7 +89,7 @@ function fields(v: IncidentCardView): string[] {
     `*Customer*\n${escapeMrkdwn(v.tenantName)}`,
     `*Cluster / site*\n${place}`,
     `*Category*\n${v.category}`,
-    `*Alarms*\n${v.alarmCount} (${v.firingCount} firing)`,
+    `*Alarms*\n${v.alarmCount} (${v.firingCount} firing)${v.omittedCount > 0 ? ` + ${v.omittedCount} more Alertmanager left out` : ''}`,
   ];
   const suppressed = suppressedText(v);
   if (suppressed) out.push(`*Suppressed*\n${suppressed}`);

@@ -44,7 +44,14 @@ const PayloadSchema = z
   .loose();
 
 export type AlertmanagerWebhookResult =
-  | { ok: true; groupKey: string; receiver: string; alerts: ParsedAlarm[] }
+  | {
+      ok: true;
+      groupKey: string;
+      receiver: string;
+      alerts: ParsedAlarm[];
+      /** Alerts of this group Alertmanager left out of the notification (`max_alerts`). */
+      truncatedAlerts: number;
+    }
   | { ok: false; reason: string };
 
 function summaryOf(annotations: Record<string, string>, name: string): string {
@@ -121,5 +128,11 @@ export function parseAlertmanagerWebhook(body: unknown): AlertmanagerWebhookResu
   }
   const timeProblem = badTime(alerts);
   if (timeProblem) return { ok: false, reason: timeProblem };
-  return { ok: true, groupKey, receiver, alerts: alerts.map((alert) => cleanAlarm(toAlarm(alert, status))) };
+  return {
+    ok: true,
+    groupKey,
+    receiver,
+    alerts: alerts.map((alert) => cleanAlarm(toAlarm(alert, status))),
+    truncatedAlerts: Math.max(0, Math.floor(parsed.data.truncatedAlerts ?? 0)),
+  };
 }

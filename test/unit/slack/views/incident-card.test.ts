@@ -26,6 +26,7 @@ function view(overrides: Partial<IncidentCardView> = {}): IncidentCardView {
     firingCount: 3,
     suppressedCount: 0,
     silencedCount: 0,
+    omittedCount: 0,
     flapping: false,
     firstSeen: T0,
     lastSeen: T0 + 7 * MIN,

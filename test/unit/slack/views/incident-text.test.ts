@@ -35,6 +35,7 @@ function card(overrides: Partial<IncidentCardView> = {}): IncidentCardView {
     site: 'San Jose',
     suppressedCount: 2,
     silencedCount: 0,
+    omittedCount: 0,
     flapping: false,
     lastSeen: T0 + 5 * MIN,
     timezone: 'America/Los_Angeles',
