@@ -42,7 +42,9 @@ function windowOn(cal: BusinessHours, day: DateTime): Window | undefined {
 function atMinute(day: DateTime, minute: number): number {
   if (minute >= 1440) return day.plus({ days: 1 }).startOf('day').toMillis();
   // A wall time inside a spring-forward gap resolves to the first valid instant after it.
-  return day.set({ hour: Math.floor(minute / 60), minute: minute % 60, second: 0, millisecond: 0 }).toMillis();
+  return day
+    .set({ hour: Math.floor(minute / 60), minute: minute % 60, second: 0, millisecond: 0 })
+    .toMillis();
 }
 
 /** Coverage windows ending after `from`, in order, until one starts at or after `until`. */
@@ -57,7 +59,9 @@ function* windows(cal: BusinessHours, from: number, until = Number.POSITIVE_INFI
       if (window.start >= until) return;
       if (window.end > from) yield window;
     } else if (++empty > MAX_DAYS_WITHOUT_COVERAGE) {
-      throw new RangeError(`coverage calendar has no business day in a year after ${new Date(from).toISOString()}`);
+      throw new RangeError(
+        `coverage calendar has no business day in a year after ${new Date(from).toISOString()}`,
+      );
     }
     day = day.plus({ days: 1 }).startOf('day');
   }

@@ -174,7 +174,13 @@ function breachOf(policy: SlaPolicy, acc: ClockAccumulator, now: number): Breach
   const breachAt = instantAtCounted(policy, s.severity, s.startedAt, acc.pauses, targetMs);
   if (breachAt === undefined || breachAt > now) return undefined;
   if (acc.respondedAt !== undefined && acc.respondedAt < breachAt) return undefined;
-  return { clockId: clockIdOf(acc.incidentId, s.startedAt, s.severity), severity: s.severity, startedAt: s.startedAt, targetMs, breachAt };
+  return {
+    clockId: clockIdOf(acc.incidentId, s.startedAt, s.severity),
+    severity: s.severity,
+    startedAt: s.startedAt,
+    targetMs,
+    breachAt,
+  };
 }
 
 const openPause = (acc: ClockAccumulator) => {
@@ -205,7 +211,12 @@ export function stepClock(policy: SlaPolicy, acc: ClockAccumulator, event: Clock
       return next;
     }
     if (severity === started.incidentSeverity) return ignore(`already Sev${severity}`);
-    const change = { at: event.at, from: started.incidentSeverity, to: severity, customerAgreed: event.customerAgreed === true };
+    const change = {
+      at: event.at,
+      from: started.incidentSeverity,
+      to: severity,
+      customerAgreed: event.customerAgreed === true,
+    };
     if (acc.respondedAt !== undefined) {
       next.started = { ...started, incidentSeverity: severity };
       next.severityChanges.push({ ...change, effect: 'after-response' });
@@ -238,7 +249,9 @@ export function stepClock(policy: SlaPolicy, acc: ClockAccumulator, event: Clock
     case 'pause': {
       const reason = event.reason ?? '';
       if (!policy.pauseReasons.includes(reason))
-        return ignore(`pause reason "${reason}" is not one of the contract's (${policy.pauseReasons.join(', ')})`);
+        return ignore(
+          `pause reason "${reason}" is not one of the contract's (${policy.pauseReasons.join(', ')})`,
+        );
       if (openPause(acc)) return ignore('already paused');
       next.pauses.push({ from: event.at, reason, ...(event.actor ? { actor: event.actor } : {}) });
       return next;
@@ -382,6 +395,10 @@ export function reminderPlan(policy: SlaPolicy, state: ClockState): PlannedNotic
 }
 
 /** The notices due at `now` that a runner has not sent yet (by key). */
-export function dueNotices(plan: readonly PlannedNotice[], now: number, sent: ReadonlySet<string>): PlannedNotice[] {
+export function dueNotices(
+  plan: readonly PlannedNotice[],
+  now: number,
+  sent: ReadonlySet<string>,
+): PlannedNotice[] {
   return plan.filter((n) => n.at !== undefined && n.at <= now && !sent.has(n.key));
 }

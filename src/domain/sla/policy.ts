@@ -85,7 +85,10 @@ export function parseLocalTime(text: string): number | undefined {
   return Number(match[2]) < 60 && minutes <= 1440 ? minutes : undefined;
 }
 
-export function businessHoursCalendar(terms: BusinessHoursTerms | undefined, tenantZone: string): CoverageCalendar {
+export function businessHoursCalendar(
+  terms: BusinessHoursTerms | undefined,
+  tenantZone: string,
+): CoverageCalendar {
   return {
     kind: 'business-hours',
     zone: terms?.zone ?? tenantZone,
@@ -103,7 +106,12 @@ function targetSource(terms: SlaTerms, key: SeverityKey) {
     return { text: `${legacy}m`, path: [legacyKey(key)], label: legacyKey(key), given: true };
   const response = terms.severities?.[key]?.response;
   if (response !== undefined)
-    return { text: response, path: ['severities', key, 'response'], label: `severities.${key}.response`, given: true };
+    return {
+      text: response,
+      path: ['severities', key, 'response'],
+      label: `severities.${key}.response`,
+      given: true,
+    };
   return { text: DEFAULT_SEVERITY_TERMS[key].response, path: [], label: `the ${key} default`, given: false };
 }
 
@@ -124,7 +132,9 @@ export function resolveSlaPolicy(
     const source = targetSource(given, key);
     const coverage = coverageOf(given, key);
     const calendar: CoverageCalendar = coverage === '24x7' ? { kind: '24x7' } : businessHours;
-    const response = parseResponseTarget(source.text) ?? (parseResponseTarget(DEFAULT_SEVERITY_TERMS[key].response) as ResponseTarget);
+    const response =
+      parseResponseTarget(source.text) ??
+      (parseResponseTarget(DEFAULT_SEVERITY_TERMS[key].response) as ResponseTarget);
     const reminders = given.severities?.[key]?.reminders ?? DEFAULT_SEVERITY_TERMS[key].reminders;
     if (!source.given) {
       warnings.push({
@@ -158,7 +168,8 @@ export function describeTarget(target: ResponseTarget, cal: CoverageCalendar): s
 
 export function describeCalendar(cal: CoverageCalendar): string {
   if (cal.kind === '24x7') return '24x7';
-  const hhmm = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+  const hhmm = (m: number) =>
+    `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
   const holidays = cal.holidays.length > 0 ? `, ${cal.holidays.length} holidays` : '';
   return `${cal.weekdays.join(',')} ${hhmm(cal.startMinute)}–${hhmm(cal.endMinute)} ${cal.zone}${holidays}`;
 }
@@ -195,7 +206,10 @@ export function checkSlaTerms(terms: SlaTerms): SlaNote[] {
     const start = parseLocalTime(bh.start);
     const end = parseLocalTime(bh.end);
     if (start !== undefined && end !== undefined && end <= start)
-      add(['businessHours', 'end'], `expected a time after start (${bh.start}); overnight windows are not supported`);
+      add(
+        ['businessHours', 'end'],
+        `expected a time after start (${bh.start}); overnight windows are not supported`,
+      );
   }
 
   // Targets: said once, never next-business-day on a 24x7 calendar, and never tighter for a less severe level.
@@ -219,8 +233,11 @@ export function checkSlaTerms(terms: SlaTerms): SlaNote[] {
     // next-business-day compares as one business day: the least it can be.
     const ms = target.kind === 'duration' ? target.ms : businessDayMs(calendar);
     if (previous && ms < previous.ms && (source.given || previous.given)) {
-      const legacyPair = source.label.endsWith('ResponseMinutes') && previous.label.endsWith('ResponseMinutes');
-      const what = legacyPair ? `${previous.label} (${previous.ms / MINUTE})` : `${previous.label} (${formatMinutes(previous.ms / MINUTE)})`;
+      const legacyPair =
+        source.label.endsWith('ResponseMinutes') && previous.label.endsWith('ResponseMinutes');
+      const what = legacyPair
+        ? `${previous.label} (${previous.ms / MINUTE})`
+        : `${previous.label} (${formatMinutes(previous.ms / MINUTE)})`;
       if (source.given) add(source.path, `expected at least ${what}`);
       else
         add(
@@ -239,10 +256,16 @@ export function checkSlaTerms(terms: SlaTerms): SlaNote[] {
       if (before && reminder.afterMinutes <= before.afterMinutes)
         add([...at, 'afterMinutes'], `expected more than the previous reminder (${before.afterMinutes})`);
       if (target.kind === 'duration' && reminder.afterMinutes * MINUTE >= target.ms)
-        add([...at, 'afterMinutes'], `expected less than the ${key} target (${target.ms / MINUTE} minutes); the breach itself is notified`);
+        add(
+          [...at, 'afterMinutes'],
+          `expected less than the ${key} target (${target.ms / MINUTE} minutes); the breach itself is notified`,
+        );
       (reminder.notify ?? []).forEach((role, r) => {
         if (!chain.includes(role))
-          add([...at, 'notify', r], `expected a role on the escalation chain (${chain.join(', ')}), found "${role}"`);
+          add(
+            [...at, 'notify', r],
+            `expected a role on the escalation chain (${chain.join(', ')}), found "${role}"`,
+          );
       });
     });
   }
@@ -250,7 +273,9 @@ export function checkSlaTerms(terms: SlaTerms): SlaNote[] {
   const penalties = terms.penalties;
   if (penalties) {
     const tiers = penalties.responseBreaches?.tiers ?? [];
-    checkBreachTiers(tiers, (i, field, message) => add(['penalties', 'responseBreaches', 'tiers', i, field], message));
+    checkBreachTiers(tiers, (i, field, message) =>
+      add(['penalties', 'responseBreaches', 'tiers', i, field], message),
+    );
     for (const key of SEVERITY_KEYS) {
       const compliance = penalties.compliance?.[key];
       if (compliance)
@@ -259,8 +284,10 @@ export function checkSlaTerms(terms: SlaTerms): SlaNote[] {
         );
     }
     if (penalties.availability)
-      checkThresholdTiers(penalties.availability.tiers, penalties.availability.sloPercent, (i, field, message) =>
-        add(['penalties', 'availability', 'tiers', i, field], message),
+      checkThresholdTiers(
+        penalties.availability.tiers,
+        penalties.availability.sloPercent,
+        (i, field, message) => add(['penalties', 'availability', 'tiers', i, field], message),
       );
   }
   return problems;
@@ -287,9 +314,17 @@ function checkBreachTiers(tiers: readonly BreachCountTier[], add: TierProblem): 
           : 'expected no tier after an open-ended one',
       );
     else if (tier.fromBreaches > previousEnd + 1)
-      add(i, 'fromBreaches', `expected ${previousEnd + 1}: a gap after the previous tier (ends at ${previousEnd}) would earn no credit`);
+      add(
+        i,
+        'fromBreaches',
+        `expected ${previousEnd + 1}: a gap after the previous tier (ends at ${previousEnd}) would earn no credit`,
+      );
     if (tier.creditPercent < before.creditPercent)
-      add(i, 'creditPercent', `expected at least the previous tier's ${before.creditPercent} %: more breaches never earn less`);
+      add(
+        i,
+        'creditPercent',
+        `expected at least the previous tier's ${before.creditPercent} %: more breaches never earn less`,
+      );
   });
 }
 
@@ -298,11 +333,23 @@ function checkThresholdTiers(tiers: readonly ThresholdTier[], ceiling: number, a
   tiers.forEach((tier, i) => {
     const before = tiers[i - 1];
     if (tier.belowPercent > ceiling)
-      add(i, 'belowPercent', `expected at most ${ceiling} (the target): a tier above it would credit a met target`);
+      add(
+        i,
+        'belowPercent',
+        `expected at most ${ceiling} (the target): a tier above it would credit a met target`,
+      );
     if (!before) return;
     if (tier.belowPercent >= before.belowPercent)
-      add(i, 'belowPercent', `expected less than the previous tier's ${before.belowPercent}: list tiers from the mildest shortfall down`);
+      add(
+        i,
+        'belowPercent',
+        `expected less than the previous tier's ${before.belowPercent}: list tiers from the mildest shortfall down`,
+      );
     if (tier.creditPercent < before.creditPercent)
-      add(i, 'creditPercent', `expected at least the previous tier's ${before.creditPercent} %: a deeper shortfall never earns less`);
+      add(
+        i,
+        'creditPercent',
+        `expected at least the previous tier's ${before.creditPercent} %: a deeper shortfall never earns less`,
+      );
   });
 }
