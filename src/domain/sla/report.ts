@@ -156,9 +156,9 @@ export function slaReport(policy: SlaPolicy, input: ReportInput): SlaReport {
   for (const s of severities) {
     if (s.responses + s.pending + s.breaches === 0) continue;
     lines.push(
-      `Sev${s.severity}: ${s.responses} responses, median ${minutes(s.medianMs)}, p90 ${minutes(s.p90Ms)}, max ${minutes(s.maxMs)}; ` +
+      `Sev${s.severity}: ${plural(s.responses, 'response')}, median ${minutes(s.medianMs)}, p90 ${minutes(s.p90Ms)}, max ${minutes(s.maxMs)}; ` +
         `${s.onTime} of ${s.measured} on time${s.compliancePercent === undefined ? '' : ` = ${pct(s.compliancePercent)}`}; ` +
-        `${s.breaches} breaches${s.pending ? `; ${s.pending} pending` : ''}`,
+        `${plural(s.breaches, 'breach')}${s.pending ? `; ${s.pending} pending` : ''}`,
     );
   }
 
@@ -257,7 +257,7 @@ function credits(
     const n = breaches.filter((b) => which.includes(b.severity)).length;
     const tier = breachTier(counted.tiers, n);
     const scope = counted.severities ? ` (Sev${which.join('/Sev')})` : '';
-    const noun = `${n} breach${n === 1 ? '' : 'es'}${scope}`;
+    const noun = `${plural(n, 'breach')}${scope}`;
     const text = tier
       ? `${noun} → tier ${tierLabel(tier)} → ${pct(tier.creditPercent)} × ${fee} = ${money(share(tier.creditPercent))}`
       : `${noun} → no tier → 0 ${currency}`;
@@ -354,6 +354,8 @@ function minutes(ms: number | undefined): string {
   const m = ms / 60_000;
   return `${Number(m.toFixed(1))} min`;
 }
+
+const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : noun.endsWith('h') ? 'es' : 's'}`;
 
 const minutesOf = (ms: number) => Math.round(ms / 60_000).toLocaleString('en-US');
 

@@ -48,7 +48,9 @@ describe('tenants[].sla: contradictory terms are rejected at their exact path', 
   });
 
   it('the same target said twice', () => {
-    expect(problemsOf(withSla('sev1ResponseMinutes: 30', 'severities:', '  sev1: { response: 30m }'))).toEqual([
+    expect(
+      problemsOf(withSla('sev1ResponseMinutes: 30', 'severities:', '  sev1: { response: 30m }')),
+    ).toEqual([
       'bad.yaml:20: tenants[0].sla.severities.sev1.response: expected the sev1 target once: sev1ResponseMinutes already sets it (remove one of the two), found "30m"',
     ]);
   });
@@ -128,9 +130,9 @@ describe('tenants[].sla: contradictory terms are rejected at their exact path', 
   });
 
   it('a malformed field stops the cross-field checks instead of crashing them', () => {
-    expect(problemsOf(withSla('severities:', '  sev1: { reminders: soon }', 'sev2ResponseMinutes: 1'))).toEqual([
-      'bad.yaml:19: tenants[0].sla.severities.sev1.reminders: expected a list, found "soon"',
-    ]);
+    expect(
+      problemsOf(withSla('severities:', '  sev1: { reminders: soon }', 'sev2ResponseMinutes: 1')),
+    ).toEqual(['bad.yaml:19: tenants[0].sla.severities.sev1.reminders: expected a list, found "soon"']);
   });
 
   it('business hours that close before they open, and a bad holiday date', () => {
@@ -156,7 +158,10 @@ describe('tenants[].sla: defaults, and saying so', () => {
     expect(policy.severities[1].reminders.map((r) => r.afterMinutes)).toEqual([10, 20, 25]);
     expect(policy.severities[2].response).toEqual({ kind: 'duration', ms: 60 * 60_000 });
     expect(policy.severities[2].coverage).toEqual({ kind: '24x7' });
-    expect(policy.severities[3].coverage).toMatchObject({ kind: 'business-hours', zone: 'America/Los_Angeles' });
+    expect(policy.severities[3].coverage).toMatchObject({
+      kind: 'business-hours',
+      zone: 'America/Los_Angeles',
+    });
     expect(policy.pauseReasons).toEqual(['waiting-on-customer']);
     expect(policy.breachNotify).toEqual(['manager', 'csm']);
     expect(policy.penalties).toBeUndefined();
@@ -165,11 +170,23 @@ describe('tenants[].sla: defaults, and saying so', () => {
   it('a policy-wide coverage applies to every severity that does not set its own', () => {
     const config = parsed(withSla('coverage: 24x7', 'severities:', '  sev4: { response: 3d }'));
     const policy = tenantSlaPolicies(config.tenants).policies.get('nimbus')!;
-    expect([1, 2, 3, 4].map((s) => policy.severities[s as 1].coverage.kind)).toEqual(['24x7', '24x7', '24x7', '24x7']);
+    expect([1, 2, 3, 4].map((s) => policy.severities[s as 1].coverage.kind)).toEqual([
+      '24x7',
+      '24x7',
+      '24x7',
+      '24x7',
+    ]);
   });
 
   it('the old flat targets still parse and keep their meaning', () => {
-    const config = parsed(withSla('sev1ResponseMinutes: 30', 'sev2ResponseMinutes: 60', 'sev3ResponseMinutes: 480', 'sev4ResponseMinutes: 1440'));
+    const config = parsed(
+      withSla(
+        'sev1ResponseMinutes: 30',
+        'sev2ResponseMinutes: 60',
+        'sev3ResponseMinutes: 480',
+        'sev4ResponseMinutes: 1440',
+      ),
+    );
     const { policies, warnings } = tenantSlaPolicies(config.tenants);
     expect(warnings).toEqual([]);
     expect([1, 2, 3, 4].map((s) => policies.get('nimbus')!.severities[s as 1].response)).toEqual(

@@ -21,7 +21,9 @@ const localMs = (text: string, zone: string) => {
   return dt.toMillis();
 };
 const show = (ms: number | undefined, zone: string) =>
-  ms === undefined ? 'undefined' : DateTime.fromMillis(ms, { zone }).toFormat("ccc yyyy-MM-dd HH:mm:ss.SSS ZZ");
+  ms === undefined
+    ? 'undefined'
+    : DateTime.fromMillis(ms, { zone }).toFormat('ccc yyyy-MM-dd HH:mm:ss.SSS ZZ');
 
 describe('adding business time', () => {
   it.each([
@@ -31,7 +33,13 @@ describe('adding business time', () => {
     ['America/Los_Angeles', [], '2026-10-30T13:00', 8, 'Mon 2026-11-02 13:00:00.000 -08:00'], // fall back (PDT → PST)
     ['America/Los_Angeles', [], '2026-03-06T13:00', 8, 'Mon 2026-03-09 13:00:00.000 -07:00'], // spring forward
     ['Europe/London', [], '2026-03-27T16:00', 8, 'Mon 2026-03-30 16:00:00.000 +01:00'], // GMT → BST
-    ['Europe/London', ['2026-12-25', '2026-12-28'], '2026-12-24T15:00', 8, 'Tue 2026-12-29 15:00:00.000 +00:00'],
+    [
+      'Europe/London',
+      ['2026-12-25', '2026-12-28'],
+      '2026-12-24T15:00',
+      8,
+      'Tue 2026-12-29 15:00:00.000 +00:00',
+    ],
     ['Europe/London', [], '2026-10-23T12:00', 8, 'Mon 2026-10-26 12:00:00.000 +00:00'], // BST → GMT
     ['Australia/Sydney', ['2026-10-05'], '2026-10-02T12:00', 8, 'Tue 2026-10-06 12:00:00.000 +11:00'], // AEST → AEDT, Labour Day
     ['Australia/Sydney', [], '2026-04-03T16:00', 8, 'Mon 2026-04-06 16:00:00.000 +10:00'], // AEDT → AEST; 1 h Fri + 7 h Mon
@@ -56,9 +64,9 @@ describe('adding business time', () => {
 
   it('a sum reached exactly at the close is the close, not the next opening', () => {
     const cal = businessHoursCalendar({}, 'Europe/London');
-    expect(show(addBusinessMs(cal, localMs('2026-11-30T09:00', 'Europe/London'), 8 * H), 'Europe/London')).toBe(
-      'Mon 2026-11-30 17:00:00.000 +00:00',
-    );
+    expect(
+      show(addBusinessMs(cal, localMs('2026-11-30T09:00', 'Europe/London'), 8 * H), 'Europe/London'),
+    ).toBe('Mon 2026-11-30 17:00:00.000 +00:00');
   });
 });
 
@@ -69,11 +77,19 @@ describe('coverage boundaries: 1 ms before, at and after', () => {
   const close = localMs('2026-12-01T17:00', zone);
 
   it('opening: 08:59:59.999 is outside, 09:00 and 09:00:00.001 inside', () => {
-    expect([isCovered(cal, open - 1), isCovered(cal, open), isCovered(cal, open + 1)]).toEqual([false, true, true]);
+    expect([isCovered(cal, open - 1), isCovered(cal, open), isCovered(cal, open + 1)]).toEqual([
+      false,
+      true,
+      true,
+    ]);
   });
 
   it('close: 16:59:59.999 is inside, 17:00 and 17:00:00.001 outside', () => {
-    expect([isCovered(cal, close - 1), isCovered(cal, close), isCovered(cal, close + 1)]).toEqual([true, false, false]);
+    expect([isCovered(cal, close - 1), isCovered(cal, close), isCovered(cal, close + 1)]).toEqual([
+      true,
+      false,
+      false,
+    ]);
   });
 
   it('counted time around the opening and the close', () => {

@@ -80,29 +80,45 @@ describe('response clock properties', () => {
 
   it('is recomputable: folding the timeline in one go equals folding it in two parts', () => {
     fc.assert(
-      fc.property(fc.constantFrom(...ZONES), timeline, fc.nat(), fc.nat({ max: 12 * 86_400_000 }), (zone, events, cut, a) => {
-        const policy = policyFor(zone);
-        const now = events[0]!.at + a;
-        const ordered = timelineUpTo(events, now);
-        const k = cut % (ordered.length + 1);
-        const once = clockState(policy, events, now, 'p');
-        const firstPart = foldClock(policy, ordered.slice(0, k), initialClock('p'));
-        const incremental = projectClock(policy, foldClock(policy, ordered.slice(k), firstPart), now);
-        expect(incremental).toEqual(once);
-      }),
+      fc.property(
+        fc.constantFrom(...ZONES),
+        timeline,
+        fc.nat(),
+        fc.nat({ max: 12 * 86_400_000 }),
+        (zone, events, cut, a) => {
+          const policy = policyFor(zone);
+          const now = events[0]!.at + a;
+          const ordered = timelineUpTo(events, now);
+          const k = cut % (ordered.length + 1);
+          const once = clockState(policy, events, now, 'p');
+          const firstPart = foldClock(policy, ordered.slice(0, k), initialClock('p'));
+          const incremental = projectClock(policy, foldClock(policy, ordered.slice(k), firstPart), now);
+          expect(incremental).toEqual(once);
+        },
+      ),
       { numRuns: 150 },
     );
   });
 
   it('the state at now ignores what happens later', () => {
     fc.assert(
-      fc.property(fc.constantFrom(...ZONES), timeline, fc.nat({ max: 12 * 86_400_000 }), (zone, events, a) => {
-        const policy = policyFor(zone);
-        const now = events[0]!.at + a;
-        expect(clockState(policy, events, now, 'p')).toEqual(
-          clockState(policy, events.filter((e) => e.at <= now), now, 'p'),
-        );
-      }),
+      fc.property(
+        fc.constantFrom(...ZONES),
+        timeline,
+        fc.nat({ max: 12 * 86_400_000 }),
+        (zone, events, a) => {
+          const policy = policyFor(zone);
+          const now = events[0]!.at + a;
+          expect(clockState(policy, events, now, 'p')).toEqual(
+            clockState(
+              policy,
+              events.filter((e) => e.at <= now),
+              now,
+              'p',
+            ),
+          );
+        },
+      ),
       { numRuns: 100 },
     );
   });

@@ -53,10 +53,34 @@ describe('a Sev1 nobody acknowledges', () => {
   it('plans reminders at 10, 20 and 25 minutes, escalating, and the breach at exactly 30', () => {
     const s = state(events, T0);
     expect(reminderPlan(policy, s)).toEqual([
-      { key: `sla-remind:inc-7:${T0}:sev1:10`, kind: 'reminder', offsetMinutes: 10, at: at(10), notify: ['primary'] },
-      { key: `sla-remind:inc-7:${T0}:sev1:20`, kind: 'reminder', offsetMinutes: 20, at: at(20), notify: ['secondary'] },
-      { key: `sla-remind:inc-7:${T0}:sev1:25`, kind: 'reminder', offsetMinutes: 25, at: at(25), notify: ['manager'] },
-      { key: `sla-breach:inc-7:${T0}:sev1`, kind: 'breach', offsetMinutes: 30, at: at(30), notify: ['manager', 'csm'] },
+      {
+        key: `sla-remind:inc-7:${T0}:sev1:10`,
+        kind: 'reminder',
+        offsetMinutes: 10,
+        at: at(10),
+        notify: ['primary'],
+      },
+      {
+        key: `sla-remind:inc-7:${T0}:sev1:20`,
+        kind: 'reminder',
+        offsetMinutes: 20,
+        at: at(20),
+        notify: ['secondary'],
+      },
+      {
+        key: `sla-remind:inc-7:${T0}:sev1:25`,
+        kind: 'reminder',
+        offsetMinutes: 25,
+        at: at(25),
+        notify: ['manager'],
+      },
+      {
+        key: `sla-breach:inc-7:${T0}:sev1`,
+        kind: 'breach',
+        offsetMinutes: 30,
+        at: at(30),
+        notify: ['manager', 'csm'],
+      },
     ]);
   });
 
@@ -83,7 +107,12 @@ describe('a Sev1 nobody acknowledges', () => {
 
   it('breaches at exactly 30 minutes: 1 ms before, at and after', () => {
     expect(state(events, at(30) - 1)).toMatchObject({ breached: false, remainingMs: 1, status: 'running' });
-    expect(state(events, at(30))).toMatchObject({ breached: true, breachAt: at(30), remainingMs: 0, status: 'breached' });
+    expect(state(events, at(30))).toMatchObject({
+      breached: true,
+      breachAt: at(30),
+      remainingMs: 0,
+      status: 'breached',
+    });
     expect(state(events, at(30) + 1)).toMatchObject({ breached: true, breachAt: at(30), remainingMs: -1 });
   });
 
@@ -137,7 +166,11 @@ describe('pauses', () => {
     expect(s.status).toBe('running');
     expect(s.elapsedBusinessMs).toBe(12 * MIN);
     expect(s.ignored).toEqual([
-      { at: at(5), kind: 'pause', why: 'pause reason "lunch" is not one of the contract\'s (waiting-on-customer)' },
+      {
+        at: at(5),
+        kind: 'pause',
+        why: 'pause reason "lunch" is not one of the contract\'s (waiting-on-customer)',
+      },
     ]);
   });
 });
@@ -184,8 +217,16 @@ describe('an upgrade restarts the clock with the stricter target', () => {
 describe('a downgrade keeps the history unless the customer agreed', () => {
   it('without agreement: the Sev1 target still governs, the card shows Sev2', () => {
     const s = state([start(1), { at: at(10), kind: 'downgrade', severity: 2 }], at(31));
-    expect(s).toMatchObject({ severity: 1, incidentSeverity: 2, dueAt: at(30), breached: true, breachAt: at(30) });
-    expect(s.severityChanges).toEqual([{ at: at(10), from: 1, to: 2, customerAgreed: false, effect: 'kept-target' }]);
+    expect(s).toMatchObject({
+      severity: 1,
+      incidentSeverity: 2,
+      dueAt: at(30),
+      breached: true,
+      breachAt: at(30),
+    });
+    expect(s.severityChanges).toEqual([
+      { at: at(10), from: 1, to: 2, customerAgreed: false, effect: 'kept-target' },
+    ]);
   });
 
   it('with agreement: the Sev2 target applies from the original start', () => {
@@ -215,7 +256,10 @@ describe('a downgrade keeps the history unless the customer agreed', () => {
   });
 
   it('a severity change after the response is recorded and restarts nothing', () => {
-    const s = state([start(2), { at: at(5), kind: 'response' }, { at: at(8), kind: 'severity', severity: 1 }], at(60));
+    const s = state(
+      [start(2), { at: at(5), kind: 'response' }, { at: at(8), kind: 'severity', severity: 1 }],
+      at(60),
+    );
     expect(s).toMatchObject({ severity: 2, incidentSeverity: 1, status: 'responded', breached: false });
     expect(s.severityChanges.at(-1)?.effect).toBe('after-response');
   });
