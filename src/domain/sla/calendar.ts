@@ -4,9 +4,7 @@
 // Luxon and then measured in real milliseconds: 09:00–17:00 is 8 h on a DST-change day too,
 // and a 00:00–24:00 window is 23 h or 25 h on those days, as the wall clock says.
 import { DateTime } from 'luxon';
-import type { CoverageCalendar, Weekday } from './types.js';
-
-type BusinessHours = Extract<CoverageCalendar, { kind: 'business-hours' }>;
+import type { BusinessHoursCalendar as BusinessHours, CoverageCalendar, Weekday } from './types.js';
 
 interface Window {
   start: number;

@@ -6,6 +6,7 @@ import { parseDuration } from '../clock.js';
 import { businessDayMs, businessMsBetween, nextBusinessDayClose } from './calendar.js';
 import {
   type BreachCountTier,
+  type BusinessHoursCalendar,
   type BusinessHoursTerms,
   type CoverageCalendar,
   type CoverageKind,
@@ -88,7 +89,7 @@ export function parseLocalTime(text: string): number | undefined {
 export function businessHoursCalendar(
   terms: BusinessHoursTerms | undefined,
   tenantZone: string,
-): CoverageCalendar {
+): BusinessHoursCalendar {
   return {
     kind: 'business-hours',
     zone: terms?.zone ?? tenantZone,
@@ -198,6 +199,7 @@ export function targetMsAt(severity: SeverityPolicy, start: number): number {
 export function checkSlaTerms(terms: SlaTerms): SlaNote[] {
   const problems: SlaNote[] = [];
   const add = (path: (string | number)[], message: string) => problems.push({ path, message });
+  // Only the length of a business day matters here, and it does not depend on the zone.
   const calendarFor = (key: SeverityKey): CoverageCalendar =>
     coverageOf(terms, key) === '24x7' ? { kind: '24x7' } : businessHoursCalendar(terms.businessHours, 'UTC');
 

@@ -109,18 +109,18 @@ export interface SlaTerms {
 // ---------------------------------------------------------------------------------------------
 // Resolved (what clocks and reports read).
 
-export type CoverageCalendar =
-  | { kind: '24x7' }
-  | {
-      kind: 'business-hours';
-      zone: string;
-      weekdays: readonly Weekday[];
-      /** Minutes after local midnight, 0..1439. */
-      startMinute: number;
-      /** Minutes after local midnight, startMinute+1..1440. */
-      endMinute: number;
-      holidays: readonly string[];
-    };
+export interface BusinessHoursCalendar {
+  kind: 'business-hours';
+  zone: string;
+  weekdays: readonly Weekday[];
+  /** Minutes after local midnight, 0..1439. */
+  startMinute: number;
+  /** Minutes after local midnight, startMinute+1..1440. */
+  endMinute: number;
+  holidays: readonly string[];
+}
+
+export type CoverageCalendar = { kind: '24x7' } | BusinessHoursCalendar;
 
 export type ResponseTarget = { kind: 'duration'; ms: number } | { kind: 'next-business-day' };
 
