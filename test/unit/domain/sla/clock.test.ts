@@ -105,6 +105,23 @@ describe('a Sev1 nobody acknowledges', () => {
     expect(order).toEqual([10, 20, 25, 30]);
   });
 
+  it('a runner down from minute 11 to 24 catches up the 20-minute reminder once, late, then 25 and the breach', () => {
+    const sent = new Map<string, number>(); // key → minute sent (the durable record survives the restart)
+    const tick = (minute: number) => {
+      for (const notice of dueNotices(
+        reminderPlan(policy, state(events, at(minute))),
+        at(minute),
+        new Set(sent.keys()),
+      ))
+        sent.set(notice.key, minute);
+    };
+    for (let minute = 0; minute <= 11; minute++) tick(minute);
+    for (let minute = 24; minute <= 40; minute++) tick(minute);
+    expect([...sent.values()]).toEqual([10, 24, 25, 30]);
+    const late = reminderPlan(policy, state(events, at(24))).find((n) => n.offsetMinutes === 20)!;
+    expect(at(24) - late.at!).toBe(4 * MIN); // what the late message says
+  });
+
   it('breaches at exactly 30 minutes: 1 ms before, at and after', () => {
     expect(state(events, at(30) - 1)).toMatchObject({ breached: false, remainingMs: 1, status: 'running' });
     expect(state(events, at(30))).toMatchObject({
