@@ -8,6 +8,7 @@ import { crossCheck } from './cross-check.js';
 import type { IssueParams } from './format.js';
 import { IntegrationsSchema, TenantJiraSchema, TenantSalesforceSchema } from './integration-schema.js';
 import { OncallConfigSchema } from './oncall-schema.js';
+import { SlaSchema } from './sla-schema.js';
 import { TriageConfigSchema } from './triage-schema.js';
 
 /** Tenant ids (also the keys of WEBHOOK_TOKENS in the environment). */
@@ -72,36 +73,6 @@ const ClusterSchema = z
   })
   .strict()
   .describe('One storage cluster of the tenant.');
-
-const SLA_KEYS = [
-  'sev1ResponseMinutes',
-  'sev2ResponseMinutes',
-  'sev3ResponseMinutes',
-  'sev4ResponseMinutes',
-] as const;
-const SlaSchema = z
-  .object({
-    sev1ResponseMinutes: count(1, 10_080, 30, 'Sev1: minutes to first human response.'),
-    sev2ResponseMinutes: count(1, 10_080, 120, 'Sev2: minutes to first human response.'),
-    sev3ResponseMinutes: count(1, 10_080, 480, 'Sev3: minutes to first human response.'),
-    sev4ResponseMinutes: count(1, 10_080, 1440, 'Sev4: minutes to first human response.'),
-  })
-  .strict()
-  .superRefine((sla, ctx) => {
-    // A less severe incident never gets a tighter target; a swap is almost surely a typo.
-    SLA_KEYS.forEach((key, i) => {
-      const previous = SLA_KEYS[i - 1];
-      if (previous && sla[key] < sla[previous]) {
-        ctx.addIssue({
-          code: 'custom',
-          path: [key],
-          message: `expected at least ${previous} (${sla[previous]})`,
-        });
-      }
-    });
-  })
-  .prefault({})
-  .describe('Contracted response targets; defaults 30/120/480/1440 minutes for Sev1..Sev4.');
 
 const TenantSchema = z
   .object({

@@ -48,7 +48,7 @@ describe('readStartup', () => {
     );
     expect(problems).toEqual([
       'PORT: expected a whole number from 0 to 65535, found "eighty"',
-      expect.stringMatching(/opsbot\.yaml:112: tenants\[1\]\.timezone: /),
+      expect.stringMatching(/opsbot\.yaml:163: tenants\[1\]\.timezone: /),
       "SALESFORCE_AUTH_FLOW: expected one of client_credentials, jwt, password, found 'oauth'",
       'JIRA_BASE_URL is not a URL (expected e.g. https://acme.atlassian.net)',
       'JIRA_HELIX_BASE_URL is set but no credentials: set JIRA_HELIX_EMAIL + JIRA_HELIX_API_TOKEN (Cloud) or JIRA_HELIX_PAT (Data Center)',

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { loadConfigFile, parseConfigText } from '../../../src/config/load.js';
 import { ConfigProblemsError } from '../../../src/config/problems.js';
 import { buildConfigJsonSchema } from '../../../src/config/schema.js';
+import { tenantSlaPolicies } from '../../../src/config/sla-schema.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const file = (name: string) => `${root}config/${name}`;
@@ -59,12 +60,19 @@ describe('checked-in config files', () => {
     expect(result.config.tenants.map((t) => t.id)).toEqual(['nimbus', 'helix-ai']);
     const helix = result.config.tenants[1]!;
     expect(helix).toMatchObject({ region: 'EMEA', timezone: 'Europe/London', jira: { projectKey: 'ORION' } });
-    expect(helix.sla).toEqual({
-      sev1ResponseMinutes: 30,
-      sev2ResponseMinutes: 120,
-      sev3ResponseMinutes: 480,
-      sev4ResponseMinutes: 1440,
+    expect(helix.sla).toEqual({}); // the defaults are filled in by tenantSlaPolicies, which says so
+    const { policies, warnings } = tenantSlaPolicies(result.config.tenants);
+    expect(policies.get('nimbus')?.penalties).toMatchObject({
+      monthlyFee: 50000,
+      currency: 'USD',
+      capPercent: 20,
     });
+    expect(policies.get('nimbus')?.severities[4].response).toEqual({ kind: 'next-business-day' });
+    expect(warnings).toEqual(
+      [1, 2, 3, 4].map((n) =>
+        expect.stringMatching(new RegExp(`^tenants\\[1\\]\\.sla\\.severities\\.sev${n}: `)),
+      ),
+    );
     expect(new Set(helix.clusters.map((c) => c.site))).toEqual(new Set(['London', 'Frankfurt', 'Singapore']));
   });
 
@@ -103,7 +111,10 @@ describe('defaults', () => {
     });
     expect(result.config.staff.userGroupIds).toEqual([]);
     const tenant = result.config.tenants[0]!;
-    expect(tenant.sla.sev1ResponseMinutes).toBe(30);
+    expect(tenantSlaPolicies([tenant]).policies.get('nimbus')?.severities[1].response).toEqual({
+      kind: 'duration',
+      ms: 30 * 60_000,
+    });
     expect(tenant.jira.projectKey).toBe('ORION');
     expect(tenant.salesforce).toBeUndefined();
     expect(tenant.oncall).toBeUndefined();
@@ -341,10 +352,10 @@ describe('npm run config:check', () => {
     const result = withEnv({ JIRA_HELIX_BASE_URL: '' });
     expect(result.stdout.trim()).toBe('ok: 2 tenants (nimbus, helix-ai) in config/opsbot.example.yaml');
     expect(result.stderr.trim()).toBe(
-      'warning: config/opsbot.example.yaml:139: tenants[1].jira.site: JIRA_HELIX has no JIRA_HELIX_BASE_URL in the environment, so escalations of helix-ai will say Jira is not configured; set JIRA_HELIX_BASE_URL and its credentials (JIRA_HELIX_EMAIL + JIRA_HELIX_API_TOKEN, or JIRA_HELIX_PAT; see .env.example)',
+      'warning: config/opsbot.example.yaml:191: tenants[1].jira.site: JIRA_HELIX has no JIRA_HELIX_BASE_URL in the environment, so escalations of helix-ai will say Jira is not configured; set JIRA_HELIX_BASE_URL and its credentials (JIRA_HELIX_EMAIL + JIRA_HELIX_API_TOKEN, or JIRA_HELIX_PAT; see .env.example)',
     );
     expect(result.status).toBe(0);
-    expect(readFileSync(file('opsbot.example.yaml'), 'utf8').split('\n')[138]?.trim()).toBe(
+    expect(readFileSync(file('opsbot.example.yaml'), 'utf8').split('\n')[190]?.trim()).toBe(
       'site: JIRA_HELIX',
     );
   });
