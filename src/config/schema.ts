@@ -7,6 +7,7 @@ import { TenantAlarmsSchema } from './alarm-schema.js';
 import { crossCheck } from './cross-check.js';
 import type { IssueParams } from './format.js';
 import { IntegrationsSchema, TenantJiraSchema, TenantSalesforceSchema } from './integration-schema.js';
+import { OutreachSchema } from './outreach-schema.js';
 import { TriageConfigSchema } from './triage-schema.js';
 
 /** Tenant ids (also the keys of WEBHOOK_TOKENS in the environment). */
@@ -153,6 +154,7 @@ const TenantSchema = z
       .strict()
       .optional()
       .describe('On-call settings; until schedules exist, contacts.primary is paged.'),
+    outreach: OutreachSchema.optional(),
   })
   .strict()
   .describe('One customer account: its channels, clusters, people and contracts.');

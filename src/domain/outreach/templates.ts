@@ -230,7 +230,7 @@ function formatDate(ms: number, timezone: string): string {
   return DateTime.fromMillis(ms, { zone: timezone }).setLocale('en-GB').toFormat('ccc d LLL yyyy');
 }
 
-function valueOf(name: PlaceholderName, v: TemplateValues, timezone: string): string | undefined {
+function placeholderValue(name: PlaceholderName, v: TemplateValues, timezone: string): string | undefined {
   const time = (ms: number | undefined) => (ms === undefined ? undefined : formatTime(ms, timezone));
   switch (name) {
     case 'severity':
@@ -273,7 +273,7 @@ export function fillTemplate(text: string, values: TemplateValues, timezone: str
       runs.push({ text: m[0] }); // unreachable for validated config; shown as written, never dropped
       continue;
     }
-    const value = valueOf(name, values, timezone);
+    const value = placeholderValue(name, values, timezone);
     runs.push(value === undefined ? { missing: name } : { placeholder: name, text: value });
   }
   if (last < text.length) runs.push({ text: text.slice(last) });
@@ -294,7 +294,8 @@ export function renderOutreach(request: RenderRequest): OutreachMessage {
   for (const section of TEMPLATE_SECTIONS) {
     const text = texts[section];
     if (text.trim() === '') continue;
-    if (section === 'case' && valueOf('caseNumber', request.values, request.timezone) === undefined) continue;
+    if (section === 'case' && placeholderValue('caseNumber', request.values, request.timezone) === undefined)
+      continue;
     sections.push({
       section,
       label: LABELS[request.kind][section],
