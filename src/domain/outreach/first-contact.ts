@@ -83,9 +83,9 @@ function wordsOf(incident: FirstContactIncident, settings: FirstContactSettings)
 }
 
 function containsWord(text: string, word: string): boolean {
-  // Whole words only: "node" must not match "anode"; ids with dashes match as written.
+  // Whole words (plurals too): "node" matches "nodes" but not "anode"; ids with dashes match as written.
   const escaped = word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return new RegExp(`(^|[^a-z0-9])${escaped}($|[^a-z0-9])`).test(text);
+  return new RegExp(`(^|[^a-z0-9])${escaped}(s|es)?($|[^a-z0-9])`).test(text);
 }
 
 /** Does this signal belong to this incident by time and cluster/keywords (before overrides)? */
