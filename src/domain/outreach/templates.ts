@@ -316,7 +316,7 @@ export function messageText(message: OutreachMessage): string {
 }
 
 /** Template values a finding supplies (the caller adds customer, times and the case number). */
-export function valuesFromFinding(finding: Finding): Partial<TemplateValues> {
+export function valuesFromFinding(finding: Finding): Omit<TemplateValues, 'customer'> {
   const f = finding.facts;
   const num = (key: string) => (typeof f[key] === 'number' ? (f[key] as number) : undefined);
   const str = (key: string) => (typeof f[key] === 'string' ? (f[key] as string) : undefined);

@@ -37,7 +37,12 @@ describe('leastSquares', () => {
 
   it('is undefined without two distinct times', () => {
     expect(leastSquares([{ t: 5, y: 1 }])).toBeUndefined();
-    expect(leastSquares([{ t: 5, y: 1 }, { t: 5, y: 2 }])).toBeUndefined();
+    expect(
+      leastSquares([
+        { t: 5, y: 1 },
+        { t: 5, y: 2 },
+      ]),
+    ).toBeUndefined();
   });
 });
 
@@ -70,10 +75,20 @@ describe('capacity trend detector', () => {
   });
 
   it('needs minSamples samples over minSpanHours, and a rising line', () => {
-    expect(run([70, 74, 78, 82].map((p, i) => sample(i, p)), T0 + 3 * DAY)).toEqual([]);
+    expect(
+      run(
+        [70, 74, 78, 82].map((p, i) => sample(i, p)),
+        T0 + 3 * DAY,
+      ),
+    ).toEqual([]);
     const sameDay = [70, 74, 78, 82, 86].map((p, i) => sample(i / 6, p)); // 5 samples 4 h apart: a 16 h span
     expect(run(sameDay, T0 + DAY)).toEqual([]);
-    expect(run([88, 87, 86, 85, 84].map((p, i) => sample(i, p)), T0 + 4 * DAY)).toEqual([]);
+    expect(
+      run(
+        [88, 87, 86, 85, 84].map((p, i) => sample(i, p)),
+        T0 + 4 * DAY,
+      ),
+    ).toEqual([]);
   });
 
   it('already above the threshold projects to now; samples of different pools are separate fits', () => {
@@ -82,6 +97,8 @@ describe('capacity trend detector', () => {
       ...[10, 10, 11, 10, 10].map((p, i) => sample(i, p, { componentId: 'pool-scratch' })),
     ];
     const findings = run(events, T0 + 4 * DAY);
-    expect(findings.map((f) => [f.facts.componentId, f.facts.projectedAt])).toEqual([['pool-main', T0 + 4 * DAY]]);
+    expect(findings.map((f) => [f.facts.componentId, f.facts.projectedAt])).toEqual([
+      ['pool-main', T0 + 4 * DAY],
+    ]);
   });
 });

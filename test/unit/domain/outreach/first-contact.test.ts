@@ -56,8 +56,17 @@ describe('firstContact', () => {
   });
 
   it('the customer was first: their case came before our message (negative lead); a tie goes to them', () => {
-    const caseSignal: CustomerSignal = { id: '500X1', at: T0 + 5 * MIN, kind: 'customer-case', text: 'timeouts', clusterHints: [] };
-    expect(firstContact(inc, T0 + 15 * MIN, [caseSignal])).toMatchObject({ weWereFirst: false, leadMs: -10 * MIN });
+    const caseSignal: CustomerSignal = {
+      id: '500X1',
+      at: T0 + 5 * MIN,
+      kind: 'customer-case',
+      text: 'timeouts',
+      clusterHints: [],
+    };
+    expect(firstContact(inc, T0 + 15 * MIN, [caseSignal])).toMatchObject({
+      weWereFirst: false,
+      leadMs: -10 * MIN,
+    });
     expect(firstContact(inc, T0 + 5 * MIN, [caseSignal])).toMatchObject({ weWereFirst: false, leadMs: 0 });
   });
 
@@ -67,11 +76,18 @@ describe('firstContact', () => {
       msg('other', T0 + 1 * MIN, 'QBR agenda'),
       msg('early', T0 + 20 * MIN, 'link errors on sjc?', ['sjc-obj-01']),
     ];
-    expect(firstContact(inc, T0 + 30 * MIN, signals)).toMatchObject({ weWereFirst: false, firstSignal: { id: 'early' } });
+    expect(firstContact(inc, T0 + 30 * MIN, signals)).toMatchObject({
+      weWereFirst: false,
+      firstSignal: { id: 'early' },
+    });
   });
 
   it('no outreach: not first; no signal either: no lead', () => {
-    expect(firstContact(inc, undefined, [])).toEqual({ weWereFirst: false, leadMs: null, firstSignal: undefined });
+    expect(firstContact(inc, undefined, [])).toEqual({
+      weWereFirst: false,
+      leadMs: null,
+      firstSignal: undefined,
+    });
     expect(firstContact(inc, T0, [])).toEqual({ weWereFirst: true, leadMs: null, firstSignal: undefined });
   });
 
@@ -79,11 +95,13 @@ describe('firstContact', () => {
     const early = msg('early', T0 + 5 * MIN, 'network latency?');
     const unhinted = msg('vague', T0 + 6 * MIN, 'Something feels off');
     const ours = T0 + 10 * MIN;
-    expect(firstContact({ ...inc, overrides: [{ kind: 'not-related', signalId: 'early' }] }, ours, [early])).toMatchObject(
-      { weWereFirst: true, firstSignal: undefined },
-    );
     expect(
-      firstContact({ ...inc, overrides: [{ kind: 'customer-reported', signalId: 'vague' }] }, ours, [unhinted]),
+      firstContact({ ...inc, overrides: [{ kind: 'not-related', signalId: 'early' }] }, ours, [early]),
+    ).toMatchObject({ weWereFirst: true, firstSignal: undefined });
+    expect(
+      firstContact({ ...inc, overrides: [{ kind: 'customer-reported', signalId: 'vague' }] }, ours, [
+        unhinted,
+      ]),
     ).toMatchObject({ weWereFirst: false, firstSignal: { id: 'vague' }, leadMs: -4 * MIN });
     expect(firstContact({ ...inc, overrides: [{ kind: 'customer-reported' }] }, ours, [])).toMatchObject({
       weWereFirst: false,
@@ -93,7 +111,13 @@ describe('firstContact', () => {
 });
 
 describe('outreachStats', () => {
-  const item = (id: number, openedAt: number, ours: number | undefined, customerAt: number | undefined, impacting = true) => {
+  const item = (
+    id: number,
+    openedAt: number,
+    ours: number | undefined,
+    customerAt: number | undefined,
+    impacting = true,
+  ) => {
     const signals = customerAt === undefined ? [] : [msg(`s${id}`, customerAt, 'network down?')];
     return {
       incidentId: id,
@@ -149,7 +173,9 @@ describe('outreachStats', () => {
   });
 
   it('an odd number of leads takes the middle one; an empty period has no rate', () => {
-    const items = [10, 50, 20].map((lead, i) => item(i + 1, T0 + i * HOUR, T0 + i * HOUR, T0 + i * HOUR + lead * MIN));
+    const items = [10, 50, 20].map((lead, i) =>
+      item(i + 1, T0 + i * HOUR, T0 + i * HOUR, T0 + i * HOUR + lead * MIN),
+    );
     expect(outreachStats(items, { from: T0, to: T0 + DAY }).medianLeadMs).toBe(20 * MIN);
     expect(outreachStats([], { from: T0, to: T0 + DAY })).toMatchObject({
       impacting: 0,

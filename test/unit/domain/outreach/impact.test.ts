@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { detectImpact, impactReason } from '../../../../src/domain/outreach/impact.js';
-import { defaults, HOUR, incident, member, MIN, T0 } from './fixtures.js';
+import { defaults, HOUR, incident, MIN, member, T0 } from './fixtures.js';
 
 const settings = defaults.detectors.impact;
 const run = (incidents: ReturnType<typeof incident>[], now = T0 + 5 * MIN) =>
@@ -18,27 +18,41 @@ describe('customer impact of an incident', () => {
       members: [member({ componentKind: 'switch', componentId: 'leaf-2', name: 'NETWORK_PARTITION' })],
     });
     expect(impactReason(partition, settings)).toBe('network-partition');
-    const cluster = incident({ category: 'network', members: [member({ componentKind: 'cluster', componentId: 'sjc' })] });
+    const cluster = incident({
+      category: 'network',
+      members: [member({ componentKind: 'cluster', componentId: 'sjc' })],
+    });
     expect(impactReason(cluster, settings)).toBe('network-partition');
   });
 
   it('one C-node down is absorbed; two, or one with degraded redundancy, is impact', () => {
     const cnode = (id: string, extra = {}) =>
       member({ componentKind: 'cnode', componentId: id, name: 'CNODE_DOWN', ...extra });
-    expect(impactReason(incident({ category: 'compute-node', members: [cnode('cnode-1')] }), settings)).toBeUndefined();
     expect(
-      impactReason(incident({ category: 'compute-node', members: [cnode('cnode-1'), cnode('cnode-2')] }), settings),
+      impactReason(incident({ category: 'compute-node', members: [cnode('cnode-1')] }), settings),
+    ).toBeUndefined();
+    expect(
+      impactReason(
+        incident({ category: 'compute-node', members: [cnode('cnode-1'), cnode('cnode-2')] }),
+        settings,
+      ),
     ).toBe('compute-redundancy-degraded');
     expect(
       impactReason(
-        incident({ category: 'compute-node', members: [cnode('cnode-1', { summary: 'VIP failover failed' })] }),
+        incident({
+          category: 'compute-node',
+          members: [cnode('cnode-1', { summary: 'VIP failover failed' })],
+        }),
         settings,
       ),
     ).toBe('compute-redundancy-degraded');
     // A resolved member no longer counts.
     expect(
       impactReason(
-        incident({ category: 'compute-node', members: [cnode('cnode-1'), cnode('cnode-2', { status: 'resolved' })] }),
+        incident({
+          category: 'compute-node',
+          members: [cnode('cnode-1'), cnode('cnode-2', { status: 'resolved' })],
+        }),
         settings,
       ),
     ).toBeUndefined();
@@ -47,18 +61,32 @@ describe('customer impact of an incident', () => {
   it('data-path errors in the text, CSI mount failures and Sev1/2 performance incidents', () => {
     const io = incident({
       category: 'other',
-      members: [member({ componentKind: 'volume', componentId: 'v1', name: 'VOLUME_IO_ERRORS', summary: 'I/O errors on view /data' })],
+      members: [
+        member({
+          componentKind: 'volume',
+          componentId: 'v1',
+          name: 'VOLUME_IO_ERRORS',
+          summary: 'I/O errors on view /data',
+        }),
+      ],
     });
     expect(impactReason(io, settings)).toBe('data-path-errors');
-    const csi = incident({ category: 'kubernetes-csi', members: [member({ componentKind: 'k8s-csi', componentId: 'csi' })] });
+    const csi = incident({
+      category: 'kubernetes-csi',
+      members: [member({ componentKind: 'k8s-csi', componentId: 'csi' })],
+    });
     expect(impactReason(csi, settings)).toBe('data-path-errors');
   });
 
   it('a customer_impact label from a classification rule decides first', () => {
-    expect(impactReason(incident({ members: [member({ labels: { customer_impact: 'none' } })] }), settings)).toBeUndefined();
+    expect(
+      impactReason(incident({ members: [member({ labels: { customer_impact: 'none' } })] }), settings),
+    ).toBeUndefined();
     const fan = incident({
       category: 'storage-node',
-      members: [member({ componentKind: 'fan', componentId: 'dnode-3/fan-2', labels: { customer_impact: 'true' } })],
+      members: [
+        member({ componentKind: 'fan', componentId: 'dnode-3/fan-2', labels: { customer_impact: 'true' } }),
+      ],
     });
     expect(impactReason(fan, settings)).toBe('labelled');
     expect(impactReason({ ...fan, members: [{ ...fan.members[0]!, labels: {} }] }, settings)).toBeUndefined();

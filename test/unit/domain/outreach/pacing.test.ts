@@ -4,7 +4,11 @@ import { mayPostAt, type PacingSettings, quietUntil } from '../../../../src/doma
 import { MIN } from './fixtures.js';
 
 const night = { start: '22:00', end: '07:00', days: [] };
-const london: PacingSettings = { timezone: 'Europe/London', quietHours: night, rateLimit: { max: 3, windowMinutes: 60 } };
+const london: PacingSettings = {
+  timezone: 'Europe/London',
+  quietHours: night,
+  rateLimit: { max: 3, windowMinutes: 60 },
+};
 const sydney: PacingSettings = { ...london, timezone: 'Australia/Sydney' };
 const at = (iso: string) => Date.parse(iso);
 const quiet = (nextAllowedAt: number) => ({ ok: false, reason: 'quiet-hours', nextAllowedAt });
@@ -77,7 +81,11 @@ describe('rate limit', () => {
   it('allows up to max − 1 earlier messages in the window; at max, waits until the oldest leaves it', () => {
     expect(mayPostAt(open, [now - 50 * MIN, now - 10 * MIN], now)).toEqual({ ok: true });
     const sent = [now - 50 * MIN, now - 40 * MIN, now - 10 * MIN];
-    expect(mayPostAt(open, sent, now)).toEqual({ ok: false, reason: 'rate-limit', nextAllowedAt: now + 10 * MIN });
+    expect(mayPostAt(open, sent, now)).toEqual({
+      ok: false,
+      reason: 'rate-limit',
+      nextAllowedAt: now + 10 * MIN,
+    });
     expect(mayPostAt(open, sent, now + 10 * MIN - 1)).toMatchObject({ ok: false });
     expect(mayPostAt(open, sent, now + 10 * MIN)).toEqual({ ok: true });
     // A message sent exactly one window ago has left it.
@@ -86,7 +94,11 @@ describe('rate limit', () => {
 
   it('with 5 sent and max 3, waits for the third-newest to leave', () => {
     const sent = [50, 45, 40, 20, 10].map((m) => now - m * MIN);
-    expect(mayPostAt(open, sent, now)).toEqual({ ok: false, reason: 'rate-limit', nextAllowedAt: now + 20 * MIN });
+    expect(mayPostAt(open, sent, now)).toEqual({
+      ok: false,
+      reason: 'rate-limit',
+      nextAllowedAt: now + 20 * MIN,
+    });
   });
 
   it('a rate limit that ends inside quiet hours waits for the end of the quiet hours', () => {

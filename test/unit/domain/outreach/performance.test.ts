@@ -28,14 +28,16 @@ const spike = (at: number, latency: number) => [
 
 /** A spike train every `periodMin` minutes during the 6 busiest hours of the window ending at `end`. */
 const train = (end: number, periodMin: number, latency: number, hours = 6) =>
-  Array.from({ length: Math.floor((hours * 60) / periodMin) }, (_, i) => end - 8 * HOUR + i * periodMin * MIN).flatMap(
-    (t) => spike(t, latency),
-  );
+  Array.from(
+    { length: Math.floor((hours * 60) / periodMin) },
+    (_, i) => end - 8 * HOUR + i * periodMin * MIN,
+  ).flatMap((t) => spike(t, latency));
 
 const days = (latencies: [number, number, number, number], period = [12, 12, 12, 12]) =>
   latencies.flatMap((latency, i) => train(NOW - (3 - i) * DAY, period[i] as number, latency));
 
-const run = (events: ReturnType<typeof event>[], now = NOW) => detectPerformance(settings, { ...noIncidents, events }, now);
+const run = (events: ReturnType<typeof event>[], now = NOW) =>
+  detectPerformance(settings, { ...noIncidents, events }, now);
 
 describe('latencyMs', () => {
   it('reads latency_ms, else the first "NN ms|s|us" of the summary', () => {
@@ -53,9 +55,24 @@ describe('dominantPeriod', () => {
   });
 
   it('rejects a cadence outside 10–15 minutes, and irregular arrivals', () => {
-    expect(dominantPeriod([0, 5, 10, 15, 20, 25].map((m) => m * MIN), settings)).toBeUndefined();
-    expect(dominantPeriod([0, 30, 60, 90].map((m) => m * MIN), settings)).toBeUndefined();
-    expect(dominantPeriod([0, 12, 19, 40, 47, 61, 66].map((m) => m * MIN), settings)).toBeUndefined();
+    expect(
+      dominantPeriod(
+        [0, 5, 10, 15, 20, 25].map((m) => m * MIN),
+        settings,
+      ),
+    ).toBeUndefined();
+    expect(
+      dominantPeriod(
+        [0, 30, 60, 90].map((m) => m * MIN),
+        settings,
+      ),
+    ).toBeUndefined();
+    expect(
+      dominantPeriod(
+        [0, 12, 19, 40, 47, 61, 66].map((m) => m * MIN),
+        settings,
+      ),
+    ).toBeUndefined();
   });
 });
 

@@ -20,7 +20,9 @@ describe('recurring trouble: one component', () => {
       key: `recurring:nimbus:sjc-obj-01:cnode-4/eth3:${T0}`,
       facts: { kind: 'component', count: 5, firstAt: T0, at: T0 + 40 * MIN, windowStart: T0 },
     });
-    expect(findings[0]?.observation).toBe('nic cnode-4/eth3 on cluster sjc-obj-01 alarmed 5 times within 1 h');
+    expect(findings[0]?.observation).toBe(
+      'nic cnode-4/eth3 on cluster sjc-obj-01 alarmed 5 times within 1 h',
+    );
   });
 
   it('4 flaps in an hour, or 5 spread over an hour and 1 ms, are below the threshold', () => {
@@ -32,9 +34,15 @@ describe('recurring trouble: one component', () => {
 
   it('more flaps in the same hour keep the same key; flapping on into the next hour adds one key per hour', () => {
     const first = flaps([0, 10, 20, 30, 40, 50].map((m) => T0 + m * MIN));
-    expect(run(first, T0 + 59 * MIN).map((f) => f.key)).toEqual([`recurring:nimbus:sjc-obj-01:cnode-4/eth3:${T0}`]);
+    expect(run(first, T0 + 59 * MIN).map((f) => f.key)).toEqual([
+      `recurring:nimbus:sjc-obj-01:cnode-4/eth3:${T0}`,
+    ]);
     const longer = flaps(Array.from({ length: 18 }, (_, i) => T0 + i * 10 * MIN));
-    expect(run(longer, T0 + 3 * HOUR).map((f) => f.facts.windowStart)).toEqual([T0, T0 + HOUR, T0 + 2 * HOUR]);
+    expect(run(longer, T0 + 3 * HOUR).map((f) => f.facts.windowStart)).toEqual([
+      T0,
+      T0 + HOUR,
+      T0 + 2 * HOUR,
+    ]);
   });
 
   it('a burst straddling the hour is found (sliding window), keyed to the hour it completed in', () => {
@@ -50,11 +58,14 @@ describe('recurring trouble: one component', () => {
   });
 
   it('does not watch kinds outside componentKinds (capacity alarms repeat by nature)', () => {
-    const events = flaps([0, 10, 20, 30, 40].map((m) => T0 + m * MIN), {
-      category: 'capacity',
-      componentKind: 'capacity',
-      componentId: 'pool-1',
-    });
+    const events = flaps(
+      [0, 10, 20, 30, 40].map((m) => T0 + m * MIN),
+      {
+        category: 'capacity',
+        componentKind: 'capacity',
+        componentId: 'pool-1',
+      },
+    );
     expect(run(events, T0 + HOUR)).toEqual([]);
   });
 });
@@ -71,7 +82,11 @@ describe('recurring trouble: one category across nodes of a cluster', () => {
     });
 
   it('3 nodes in 30 minutes is one finding naming the nodes', () => {
-    const events = [nodeDown(T0, 'cnode-1'), nodeDown(T0 + 10 * MIN, 'cnode-2'), nodeDown(T0 + 20 * MIN, 'cnode-3')];
+    const events = [
+      nodeDown(T0, 'cnode-1'),
+      nodeDown(T0 + 10 * MIN, 'cnode-2'),
+      nodeDown(T0 + 20 * MIN, 'cnode-3'),
+    ];
     const findings = run(events, T0 + 25 * MIN);
     expect(findings).toHaveLength(1);
     expect(findings[0]).toMatchObject({
@@ -92,11 +107,18 @@ describe('recurring trouble: one category across nodes of a cluster', () => {
       ),
     ).toEqual([]);
     expect(
-      run([nodeDown(T0, 'cnode-1'), nodeDown(T0 + 15 * MIN, 'cnode-2'), nodeDown(T0 + 30 * MIN, 'cnode-3')], T0 + HOUR),
+      run(
+        [nodeDown(T0, 'cnode-1'), nodeDown(T0 + 15 * MIN, 'cnode-2'), nodeDown(T0 + 30 * MIN, 'cnode-3')],
+        T0 + HOUR,
+      ),
     ).toEqual([]);
     expect(
       run(
-        [nodeDown(T0, 'cnode-1', 'a-1'), nodeDown(T0 + MIN, 'cnode-2', 'b-1'), nodeDown(T0 + 2 * MIN, 'cnode-3', 'c-1')],
+        [
+          nodeDown(T0, 'cnode-1', 'a-1'),
+          nodeDown(T0 + MIN, 'cnode-2', 'b-1'),
+          nodeDown(T0 + 2 * MIN, 'cnode-3', 'c-1'),
+        ],
         T0 + HOUR,
       ),
     ).toEqual([]);
@@ -105,12 +127,20 @@ describe('recurring trouble: one category across nodes of a cluster', () => {
   it('parts of nodes count by their node (the first path segment or a node label)', () => {
     const nic = (at: number, id: string, labels = {}) => event(at, { componentId: id, labels });
     const findings = run(
-      [nic(T0, 'cnode-1/eth0'), nic(T0 + MIN, 'cnode-1/eth1'), nic(T0 + 2 * MIN, 'eth2', { node: 'cnode-2' })],
+      [
+        nic(T0, 'cnode-1/eth0'),
+        nic(T0 + MIN, 'cnode-1/eth1'),
+        nic(T0 + 2 * MIN, 'eth2', { node: 'cnode-2' }),
+      ],
       T0 + 5 * MIN,
     );
     expect(findings.filter((f) => f.key.startsWith('spread:'))).toEqual([]);
     const three = run(
-      [nic(T0, 'cnode-1/eth0'), nic(T0 + MIN, 'cnode-3/eth1'), nic(T0 + 2 * MIN, 'eth2', { node: 'cnode-2' })],
+      [
+        nic(T0, 'cnode-1/eth0'),
+        nic(T0 + MIN, 'cnode-3/eth1'),
+        nic(T0 + 2 * MIN, 'eth2', { node: 'cnode-2' }),
+      ],
       T0 + 5 * MIN,
     );
     expect(three.map((f) => f.facts.nodes)).toEqual([['cnode-1', 'cnode-2', 'cnode-3']]);

@@ -61,7 +61,10 @@ describe('renderOutreach', () => {
       'Next update: We will send the next update by Sun 29 Mar, 20:40 GMT+11.',
       'Case: We are tracking this in case 00012345.',
     ]);
-    const noCase = renderOutreach({ ...base, values: { customer: 'Nimbus', cluster: 'c', progress: 'Fixed.' } });
+    const noCase = renderOutreach({
+      ...base,
+      values: { customer: 'Nimbus', cluster: 'c', progress: 'Fixed.' },
+    });
     expect(noCase.sections.map((s) => s.section)).not.toContain('case');
   });
 
@@ -72,7 +75,10 @@ describe('renderOutreach', () => {
       timezone: 'UTC',
       values: { customer: 'Helix AI', cluster: 'lon-obj-01', observation: 'x' },
       overrides: {
-        initial: { default: { impact: 'Default impact for {customer}.', actions: '' }, network: { impact: 'Net {cluster}.' } },
+        initial: {
+          default: { impact: 'Default impact for {customer}.', actions: '' },
+          network: { impact: 'Net {cluster}.' },
+        },
         update: {},
         closing: {},
       },
@@ -92,7 +98,12 @@ describe('renderOutreach', () => {
       kind: 'closing',
       category: 'storage-node',
       timezone: 'Europe/London',
-      values: { customer: 'Helix AI', cluster: 'lon-obj-01', startedAt: opened, resolvedAt: opened + 80 * 60_000 },
+      values: {
+        customer: 'Helix AI',
+        cluster: 'lon-obj-01',
+        startedAt: opened,
+        resolvedAt: opened + 80 * 60_000,
+      },
     });
     expect(messageText(message)).toBe(
       [
@@ -107,7 +118,9 @@ describe('renderOutreach', () => {
 describe('placeholder validation', () => {
   it('names unknown placeholders with the known ones and an example', () => {
     expect(placeholderProblems('Hello {customer}, {clustr} and {}')).toEqual([
-      expect.stringMatching(/^unknown placeholder \{clustr\}; known: \{customer\}, \{cluster\}, .* \(e\.g\. "We see/),
+      expect.stringMatching(
+        /^unknown placeholder \{clustr\}; known: \{customer\}, \{cluster\}, .* \(e\.g\. "We see/,
+      ),
       expect.stringMatching(/^unknown placeholder \{\}; /),
     ]);
     expect(placeholderProblems('No placeholders, a lone { brace.')).toEqual([]);
