@@ -8,6 +8,7 @@ import { crossCheck } from './cross-check.js';
 import type { IssueParams } from './format.js';
 import { IntegrationsSchema, TenantJiraSchema, TenantSalesforceSchema } from './integration-schema.js';
 import { OncallConfigSchema } from './oncall-schema.js';
+import { OutreachSchema } from './outreach-schema.js';
 import { SlaSchema } from './sla-schema.js';
 import { TriageConfigSchema } from './triage-schema.js';
 
@@ -125,6 +126,7 @@ const TenantSchema = z
       .strict()
       .optional()
       .describe('On-call settings; until schedules exist, contacts.primary is paged.'),
+    outreach: OutreachSchema.optional(),
   })
   .strict()
   .describe('One customer account: its channels, clusters, people and contracts.');
