@@ -6,6 +6,7 @@ import { loadConfigFile, parseConfigText } from '../../../src/config/load.js';
 import { ConfigProblemsError } from '../../../src/config/problems.js';
 import { buildConfigJsonSchema } from '../../../src/config/schema.js';
 import { tenantSlaPolicies } from '../../../src/config/sla-schema.js';
+import { MINIMAL_CONFIG_LINES } from '../../helpers/config-lines.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const file = (name: string) => `${root}config/${name}`;
@@ -17,24 +18,7 @@ function problemsOf(text: string, label = 'bad.yaml'): string[] {
 }
 
 // A small valid file the bad cases below start from; line numbers matter, so keep it stable.
-const valid = [
-  'staff:', //                                1
-  '  userIds: [U0STAFF001]', //               2
-  'tenants:', //                              3
-  '  - id: nimbus', //                        4
-  '    name: Nimbus GPU Cloud', //            5
-  '    region: US', //                        6
-  '    timezone: America/Los_Angeles', //     7
-  '    channels:', //                         8
-  '      alarms: [C0NIMBALRM]', //            9
-  '      customer: C0NIMBCUST', //            10
-  '      ops: C0NIMBOPS1', //                 11
-  '    clusters:', //                         12
-  '      - id: sjc-obj-01', //                13
-  '        site: San Jose', //                14
-  '    contacts:', //                         15
-  '      primary: U0STAFF001', //             16
-];
+const valid = [...MINIMAL_CONFIG_LINES];
 const edit = (changes: Record<number, string>) => valid.map((line, i) => changes[i + 1] ?? line).join('\n');
 const secondTenant = (id: string, alarms: string, timezone = 'Europe/London') =>
   [

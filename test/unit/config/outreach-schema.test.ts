@@ -3,27 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { loadConfigFile, parseConfigText } from '../../../src/config/load.js';
 import { OutreachSchema } from '../../../src/config/outreach-schema.js';
 import { DEFAULT_OUTREACH_SETTINGS } from '../../../src/domain/outreach/defaults.js';
+import { MINIMAL_CONFIG_LINES } from '../../helpers/config-lines.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 
-const tenant = [
-  'staff:', //                                1
-  '  userIds: [U0STAFF001]', //               2
-  'tenants:', //                              3
-  '  - id: nimbus', //                        4
-  '    name: Nimbus GPU Cloud', //            5
-  '    region: US', //                        6
-  '    timezone: America/Los_Angeles', //     7
-  '    channels:', //                         8
-  '      alarms: [C0NIMBALRM]', //            9
-  '      customer: C0NIMBCUST', //            10
-  '      ops: C0NIMBOPS1', //                 11
-  '    clusters:', //                         12
-  '      - id: sjc-obj-01', //                13
-  '        site: San Jose', //                14
-  '    contacts:', //                         15
-  '      primary: U0STAFF001', //             16
-].join('\n');
+const tenant = [...MINIMAL_CONFIG_LINES].join('\n');
 const withOutreach = (...lines: string[]) =>
   `${tenant}\n    outreach:\n${lines.map((l) => `      ${l}`).join('\n')}`;
 

@@ -1,26 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfigText } from '../../../src/config/load.js';
 import { tenantSlaPolicies } from '../../../src/config/sla-schema.js';
+import { MINIMAL_CONFIG_LINES } from '../../helpers/config-lines.js';
 
 // A valid file whose tenant ends with an `sla:` block; each case appends lines to it.
 // Line numbers matter: the sla block opens on line 17, its first entry is line 18.
 const base = [
-  'staff:', //                                1
-  '  userIds: [U0STAFF001]', //               2
-  'tenants:', //                              3
-  '  - id: nimbus', //                        4
-  '    name: Nimbus GPU Cloud', //            5
-  '    region: US', //                        6
-  '    timezone: America/Los_Angeles', //     7
-  '    channels:', //                         8
-  '      alarms: [C0NIMBALRM]', //            9
-  '      customer: C0NIMBCUST', //            10
-  '      ops: C0NIMBOPS1', //                 11
-  '    clusters:', //                         12
-  '      - id: sjc-obj-01', //                13
-  '        site: San Jose', //                14
-  '    contacts:', //                         15
-  '      primary: U0STAFF001', //             16
+  ...MINIMAL_CONFIG_LINES,
   '    sla:', //                              17
 ];
 const withSla = (...lines: string[]) => [...base, ...lines.map((l) => `      ${l}`)].join('\n');
