@@ -4,7 +4,7 @@
 // metadata in conversations.history and adopts it instead of posting a second one.
 import type { CardPublisher } from '../services/triage/card-jobs.js';
 import type { IncidentCardView } from '../services/triage/card-view.js';
-import type { SlackCall } from './outbox.js';
+import { findPostedMessage, type SlackCall } from './outbox.js';
 import { renderIncidentCard } from './views/incident-card.js';
 
 /** Slack message metadata type that marks a message as an incident's card. */
@@ -34,21 +34,12 @@ export class SlackCardPublisher implements CardPublisher {
   }
 
   /** The ts of a card for this incident already in the channel, if a previous attempt posted one. */
-  private async findPosted(card: { incidentId: number; channel: string; openedAt: number }) {
-    const history = await this.call('conversations.history', {
-      channel: card.channel,
-      oldest: String(Math.floor(card.openedAt / 1000) - 1),
-      include_all_metadata: true,
-      limit: 200,
-    });
-    const messages = (history.messages ?? []) as Array<{
-      ts?: string;
-      metadata?: { event_type?: string; event_payload?: { incident_id?: number } };
-    }>;
-    return messages.find(
-      (m) =>
-        m.metadata?.event_type === CARD_EVENT_TYPE &&
-        m.metadata.event_payload?.incident_id === card.incidentId,
-    )?.ts;
+  private findPosted(card: { incidentId: number; channel: string; openedAt: number }) {
+    return findPostedMessage(
+      this.call,
+      { channel: card.channel, oldest: String(Math.floor(card.openedAt / 1000) - 1) },
+      CARD_EVENT_TYPE,
+      (p) => p.incident_id === card.incidentId,
+    );
   }
 }

@@ -69,30 +69,65 @@ export function slackCallJob(call: SlackCall): JobDefinition<SlackCallPayload> {
   });
 }
 
+/** Where a retried post looks for the message an earlier attempt may have left. */
+export interface PostedLookup {
+  channel: string;
+  /** Look among this thread's replies instead of the channel's history. */
+  threadTs?: string;
+  /** Only messages at or after this Slack ts (history only). */
+  oldest?: string;
+}
+
+/**
+ * The ts of a message the bot posted with this metadata type whose payload `matches`, if Slack
+ * still has it: the one mechanism behind "a retry never posts twice", for cards and messages.
+ */
+export async function findPostedMessage(
+  call: SlackCall,
+  where: PostedLookup,
+  eventType: string,
+  matches: (payload: Record<string, unknown>) => boolean,
+): Promise<string | undefined> {
+  const found = where.threadTs
+    ? await call('conversations.replies', {
+        channel: where.channel,
+        ts: where.threadTs,
+        include_all_metadata: true,
+        limit: 200,
+      })
+    : await call('conversations.history', {
+        channel: where.channel,
+        ...(where.oldest ? { oldest: where.oldest } : {}),
+        include_all_metadata: true,
+        limit: 200,
+      });
+  const messages = (found.messages ?? []) as Array<{
+    ts?: string;
+    metadata?: { event_type?: string; event_payload?: Record<string, unknown> };
+  }>;
+  return messages.find((m) => m.metadata?.event_type === eventType && matches(m.metadata.event_payload ?? {}))
+    ?.ts;
+}
+
 async function findPosted(
   call: SlackCall,
   channel: string,
   threadTs: string | undefined,
   key: string,
 ): Promise<string | undefined> {
-  let found: Record<string, unknown>;
   try {
-    found = threadTs
-      ? await call('conversations.replies', { channel, ts: threadTs, include_all_metadata: true, limit: 200 })
-      : await call('conversations.history', { channel, include_all_metadata: true, limit: 100 });
+    return await findPostedMessage(
+      call,
+      threadTs ? { channel, threadTs } : { channel },
+      MESSAGE_EVENT_TYPE,
+      (p) => p.key === key,
+    );
   } catch (error) {
     // A thread or history we may not read (thread_not_found, missing scope) holds no earlier post
     // we could see either: post. A transient failure is retried like the post itself.
     if (error instanceof PermanentError) return undefined;
     throw error;
   }
-  const messages = (found.messages ?? []) as Array<{
-    ts?: string;
-    metadata?: { event_type?: string; event_payload?: { key?: string } };
-  }>;
-  return messages.find(
-    (m) => m.metadata?.event_type === MESSAGE_EVENT_TYPE && m.metadata.event_payload?.key === key,
-  )?.ts;
 }
 
 /** Raw Slack message arguments for the few edge callers that send blocks of their own. */
