@@ -17,6 +17,7 @@ import type { JobDefinition } from './jobs/definition.js';
 import { Scheduler } from './jobs/scheduler.js';
 import { slackLoggerFrom } from './logger.js';
 import { EventHub } from './services/events.js';
+import { contactResponders, Responders } from './services/responders.js';
 import { StaffDirectory } from './services/staff-directory.js';
 import { TenantDirectory } from './services/tenant-directory.js';
 import { Timeline } from './services/timeline.js';
@@ -87,6 +88,8 @@ export class Kernel {
   readonly stores;
   readonly timeline: Timeline;
   readonly tenants: TenantDirectory;
+  /** Who is paged for a tenant now: its contacts until a capability (on-call) plugs in schedules. */
+  readonly responders: Responders;
   /**
    * Slack Web API for writes, behind a circuit breaker: no retries of its own (the scheduler owns
    * them durably), and while Slack keeps failing, jobs wait for it without spending attempts — a
@@ -127,6 +130,7 @@ export class Kernel {
     };
     this.timeline = new Timeline({ incidents: this.stores.incidents, events: this.events });
     this.tenants = new TenantDirectory(config);
+    this.responders = new Responders(contactResponders(this.tenants));
     const web = new WebClient(env.SLACK_BOT_TOKEN, {
       slackApiUrl: env.SLACK_API_URL,
       logger: slackLoggerFrom(logger, 'slack-web'),

@@ -3,8 +3,18 @@
 import type { CapabilityFactory } from '../app.js';
 import { cases } from './cases.js';
 import { escalations } from './escalations.js';
+import { oncall } from './oncall.js';
 import { platform } from './platform.js';
 import { tenantRules } from './tenant-rules.js';
 import { triage } from './triage.js';
+import { weeklyDigest } from './weekly-digest.js';
 
-export const CAPABILITIES: CapabilityFactory[] = [platform, triage, cases, escalations, tenantRules];
+export const CAPABILITIES: CapabilityFactory[] = [
+  platform,
+  weeklyDigest,
+  triage,
+  oncall,
+  cases,
+  escalations,
+  tenantRules,
+];

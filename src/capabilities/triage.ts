@@ -28,7 +28,14 @@ export const triage: CapabilityFactory = (k) => {
   const policy = toTriagePolicy(k.config.triage);
   const cards = new CardScheduler({ scheduler: k.scheduler, incidents, policy });
   const cardActions = new CardActionStatus();
-  const views = new CardViewBuilder({ incidents, silences, tenants: k.tenants, links, actions: cardActions });
+  const views = new CardViewBuilder({
+    incidents,
+    silences,
+    tenants: k.tenants,
+    responders: k.responders,
+    links,
+    actions: cardActions,
+  });
   const intake = new AlarmIntake({
     tx: k.tx,
     alarms,
@@ -70,6 +77,7 @@ export const triage: CapabilityFactory = (k) => {
         timeline: k.timeline,
         events: k.events,
         tenants: k.tenants,
+        responders: k.responders,
         views,
         cards,
         publisher: new SlackCardPublisher(k.slackCall),

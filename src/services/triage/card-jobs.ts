@@ -10,6 +10,7 @@ import { defineJob, type JobDefinition } from '../../jobs/definition.js';
 import type { IncidentStore } from '../../store/incident-store.js';
 import type { EventHub } from '../events.js';
 import type { ChatPort } from '../ports.js';
+import type { Responders } from '../responders.js';
 import type { TenantDirectory } from '../tenant-directory.js';
 import type { Timeline } from '../timeline.js';
 import { AUTORESOLVE_JOB, CARD_JOB, type CardScheduler, REPEAT_JOB } from './card-scheduler.js';
@@ -37,6 +38,7 @@ export interface CardJobDeps {
   timeline: Timeline;
   events: EventHub;
   tenants: TenantDirectory;
+  responders: Responders;
   views: CardViewBuilder;
   cards: CardScheduler;
   publisher: CardPublisher;
@@ -99,9 +101,8 @@ export function cardJobs(deps: CardJobDeps): JobDefinition<never>[] {
         cards.scheduleRepeat(incidentId, n + 1, now + policy.repeatIntervalMs);
         return { skipped: 'flapping' };
       }
-      const tenant = deps.tenants.tenant(incident.tenantId);
       const counts = incidents.counts(incidentId);
-      const primary = tenant?.contacts.primary;
+      const primary = deps.responders.responderFor(incident.tenantId, 'primary', now);
       deps.chat.post(
         { channel: incident.channel, threadTs: incident.cardTs },
         msg(

@@ -6,6 +6,7 @@ import type { Incident, IncidentStore } from '../../store/incident-store.js';
 import { incidentRef } from '../../store/incident-store.js';
 import type { LinkStore } from '../../store/link-store.js';
 import type { SilenceStore } from '../../store/silence-store.js';
+import type { Responders } from '../responders.js';
 import type { TenantDirectory } from '../tenant-directory.js';
 
 /** What a card shows: built here from the store, rendered to Block Kit at the Slack edge. */
@@ -81,6 +82,7 @@ export class CardViewBuilder {
       incidents: IncidentStore;
       silences: SilenceStore;
       tenants: TenantDirectory;
+      responders: Responders;
       actions: CardActionStatus;
       links?: LinkStore;
     },
@@ -116,7 +118,7 @@ export class CardViewBuilder {
       firstSeen,
       lastSeen,
       timezone: tenant?.timezone ?? 'UTC',
-      responsible: tenant?.contacts.primary ?? '',
+      responsible: this.deps.responders.responderFor(incident.tenantId, 'primary', now) ?? '',
       recentAlarms: members
         .filter((m) => m.suppressedBy === null)
         .slice(0, 5)
