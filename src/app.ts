@@ -53,6 +53,8 @@ export interface OpsbotOptions {
   /** Salesforce and Jira adapters (main.ts builds them from SALESFORCE_* / JIRA_*); absent = off. */
   caseTracker?: CaseTracker;
   escalationTrackers?: Map<string, EscalationTracker>;
+  /** main.ts verified the Slack token just before start: the platform does not ask again. */
+  slackTokenVerified?: boolean;
 }
 
 /** Services capabilities offer each other by name (each capability module declares its own). */

@@ -29,7 +29,12 @@ async function main(): Promise<void> {
     process.stderr.write(`vaas-opsbot cannot start; fix these and try again:\n  - ${token.problem}\n`);
     process.exit(EXIT_CONFIG);
   }
-  const bot = new Opsbot({ env, config, logger, caseTracker, escalationTrackers }, CAPABILITIES);
+  if (token.ok) logger.info({ team: token.team, botUser: token.botUser }, 'Slack token verified');
+  else logger.warn({ problem: token.problem }, 'Slack is not answering yet; the bot starts and keeps trying');
+  const bot = new Opsbot(
+    { env, config, logger, caseTracker, escalationTrackers, slackTokenVerified: token.ok },
+    CAPABILITIES,
+  );
 
   let stopping = false;
   const shutdown = (signal: string) => {

@@ -61,7 +61,7 @@ export const platform: CapabilityFactory = (k) => {
       slackDelivery: () => !k.slackBreaker.isDown('slack'),
     },
     start: async (now) => {
-      health.begin(now);
+      health.begin(now, k.opts.slackTokenVerified === true);
       await k.staff.refresh();
       staffRefresh.ensure(now);
     },
