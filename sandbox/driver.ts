@@ -19,7 +19,7 @@ import { waitForIdle } from './idle.js';
 import type { JiraStandIn } from './jira-standin/index.js';
 import type { SalesforceStandIn } from './salesforce-standin/index.js';
 import { SlackStandIn, type SlackStandIn as StandIn } from './slack-standin/index.js';
-import type { StandInChannel, StandInUser } from './slack-standin/types.js';
+import type { StandInChannel, StandInUser, StandInUsergroup } from './slack-standin/types.js';
 import {
   eventCallbackBody,
   interactivePayloadForm,
@@ -42,6 +42,8 @@ export interface DriverOptions {
   logger?: Logger;
   users?: StandInUser[];
   channels?: StandInChannel[];
+  /** Slack user groups the stand-in knows (default: the config's on-call user groups, empty). */
+  usergroups?: StandInUsergroup[];
   /** Fixed jitter for deterministic retry timing. */
   random?: () => number;
   /** Also start Salesforce and Jira stand-ins and connect the bot to them through the real adapters. */
@@ -103,6 +105,7 @@ export class SandboxDriver {
       now: () => clock.now(),
       users: opts.users ?? defaultUsers(config),
       channels: opts.channels ?? sandboxChannels(config),
+      usergroups: opts.usergroups ?? sandboxUsergroups(config),
     });
     const ownDir = opts.dbPath ? undefined : mkdtempSync(join(tmpdir(), 'opsbot-sandbox-'));
     const parsed = parseEnv({
@@ -434,8 +437,25 @@ function defaultUsers(config: OpsbotConfig): StandInUser[] {
     ids.add(t.contacts.primary);
     if (t.contacts.secondary) ids.add(t.contacts.secondary);
   }
+  // On-call people live in their region's zone (what /oncall and the DMs read from users.info).
+  const zones = new Map<string, string>();
+  for (const team of config.oncall?.teams ?? []) {
+    for (const [region, roster] of Object.entries(team.regions)) {
+      const zone = config.oncall?.regions.find((r) => r.name === region)?.zone;
+      for (const id of [roster.manager, ...(roster.primary?.users ?? []), ...(roster.secondary?.users ?? [])]) {
+        ids.add(id);
+        if (zone && !zones.has(id)) zones.set(id, zone);
+      }
+    }
+    for (const id of [...(team.weekend?.primary?.users ?? []), ...(team.weekend?.secondary?.users ?? [])]) ids.add(id);
+  }
   return [
-    ...[...ids].map((id, i) => ({ id, name: `engineer${i + 1}`, real_name: `Engineer ${i + 1}` })),
+    ...[...ids].map((id, i) => ({
+      id,
+      name: `engineer${i + 1}`,
+      real_name: `Engineer ${i + 1}`,
+      ...(zones.has(id) ? { tz: zones.get(id) } : {}),
+    })),
     { id: CUSTOMER_USER, name: 'customer.admin', real_name: 'Customer Admin' },
   ];
 }
@@ -444,11 +464,20 @@ export const CUSTOMER_USER = 'U0CUSTOMR1';
 
 /** The stand-in's channels: every channel of the config, named after its tenant and role. */
 export function sandboxChannels(config: OpsbotConfig): StandInChannel[] {
-  return config.tenants.flatMap((t) => [
-    ...t.channels.alarms.map((id, i) => ({ id, name: `${t.id}-alarms${i ? `-${i + 1}` : ''}` })),
-    { id: t.channels.customer, name: `${t.id}-shared`, is_ext_shared: true },
-    { id: t.channels.ops, name: `${t.id}-ops`, is_private: true },
-  ]);
+  return [
+    ...config.tenants.flatMap((t) => [
+      ...t.channels.alarms.map((id, i) => ({ id, name: `${t.id}-alarms${i ? `-${i + 1}` : ''}` })),
+      { id: t.channels.customer, name: `${t.id}-shared`, is_ext_shared: true },
+      { id: t.channels.ops, name: `${t.id}-ops`, is_private: true },
+    ]),
+    ...(config.oncall?.teams ?? []).flatMap((t) => (t.channel ? [{ id: t.channel, name: `${t.id}-oncall` }] : [])),
+    ...(config.oncall?.opsChannel ? [{ id: config.oncall.opsChannel, name: 'oncall-ops' }] : []),
+  ];
+}
+
+/** The config's on-call user groups, empty at the start. */
+export function sandboxUsergroups(config: OpsbotConfig): StandInUsergroup[] {
+  return (config.oncall?.userGroups ?? []).map((g) => ({ id: g.id, handle: g.handle }));
 }
 
 const SF_CLIENT = { id: 'sandbox-connected-app', secret: 'sandbox-client-secret' };

@@ -143,6 +143,12 @@ export class SlackStandIn {
     this.state.addUser(user);
   }
 
+  /** Current members of a user group (undefined for an unknown group). */
+  usergroupMembers(id: string): string[] | undefined {
+    const group = this.state.usergroups.get(id);
+    return group ? [...group.users] : undefined;
+  }
+
   addChannel(channel: StandInChannel): void {
     this.state.addChannel(channel);
   }

@@ -61,6 +61,18 @@ export function crossCheck(config: unknown, ctx: z.RefinementCtx): void {
     isRecord(config) && isRecord(config.oncall) && Array.isArray(config.oncall.teams)
       ? config.oncall.teams
       : [];
+  // A tenant pointing at a schedule that does not exist would silently page its contacts.
+  const teamIds = teams.flatMap((team: unknown) => (isRecord(team) && typeof team.id === 'string' ? [team.id] : []));
+  if (teams.length > 0) {
+    tenants.forEach((tenant: unknown, i) => {
+      const scheduleId = isRecord(tenant) && isRecord(tenant.oncall) ? tenant.oncall.scheduleId : undefined;
+      if (typeof scheduleId === 'string' && !teamIds.includes(scheduleId))
+        report(
+          ['tenants', i, 'oncall', 'scheduleId'],
+          `unknown schedule "${scheduleId}"; oncall.teams are ${teamIds.join(', ')}`,
+        );
+    });
+  }
   teams.forEach((team: unknown, t) => {
     if (!isRecord(team) || !Array.isArray(team.tenantLayers)) return;
     team.tenantLayers.forEach((layer: unknown, i) => {

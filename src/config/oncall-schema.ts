@@ -23,6 +23,9 @@ import {
 } from '../domain/oncall/index.js';
 
 const USER_ID = /^[UW][A-Z0-9]{8,}$/;
+const CHANNEL_ID = /^[CG][A-Z0-9]{8,}$/;
+const channelId = (description: string) =>
+  z.string().regex(CHANNEL_ID, 'expected a Slack channel id like C0123ABCD').describe(description);
 const NAME = /^[A-Za-z][A-Za-z0-9_-]{0,31}$/;
 
 const userId = (description: string) =>
@@ -242,9 +245,71 @@ const TeamSchema = z
       .describe('Rosters per region name (a name from oncall.regions), e.g. { APJ: …, EMEA: …, US: … }.'),
     weekend: WeekendSchema.optional(),
     tenantLayers: z.array(TenantLayerSchema).default([]).describe('Per-tenant layers, e.g. on-site support.'),
+    channel: channelId(
+      'The team’s on-call channel: shift handoffs, the weekend handoff and swap requests are posted here.',
+    ).optional(),
   })
   .strict()
   .describe('A team and who covers it when.') satisfies z.ZodType<TeamSchedule, unknown>;
+
+const HandoffSchema = z
+  .object({
+    dmMinutesBefore: z
+      .int()
+      .min(0)
+      .max(24 * 60)
+      .default(15)
+      .describe('Minutes before a shift starts that the incoming engineer gets a DM; 0 = no DM.'),
+    weekend: RecurringTimeSchema.default({ time: '16:00', days: ['fri'], zone: 'America/Los_Angeles' })
+      .describe(
+        'When the weekend handoff (the week’s summary, the weekend roster, the escalation path) is posted; default Friday 16:00 America/Los_Angeles.',
+      ),
+    bridge: z
+      .string()
+      .max(200)
+      .optional()
+      .describe('Phone bridge for live calls, shown in the weekend handoff, e.g. "+1 555 0100, PIN 4242".'),
+    plannedChanges: z
+      .array(z.string().min(1).max(300))
+      .default([])
+      .describe('Changes planned over the coming weekend, listed in the weekend handoff (more with /handoff plan).'),
+    lateAfterSeconds: z
+      .int()
+      .min(1)
+      .max(3600)
+      .default(60)
+      .describe('A handoff posted later than this after its boundary says it is late.'),
+  })
+  .strict()
+  .prefault({})
+  .describe('Shift handoff posts and the incoming engineer’s reminder.');
+
+const UserGroupSchema = z
+  .object({
+    id: z
+      .string()
+      .regex(/^S[A-Z0-9]{8,}$/, 'expected a Slack user group id like S0123ABCD')
+      .describe('Slack user group id (S…) the bot keeps in step with the schedule.'),
+    handle: z.string().min(1).max(80).describe('Its handle without @, e.g. vaas-oncall-emea (for messages).'),
+    sources: z
+      .array(
+        z
+          .object({
+            team: z.string().describe('Team id whose on-call people feed the group.'),
+            region: z.string().optional().describe('Only while this region’s people are on (e.g. EMEA).'),
+            level: z.enum(['primary', 'secondary']).optional().describe('Only this level; default: both.'),
+          })
+          .strict(),
+      )
+      .default([])
+      .describe('Schedules feeding the group: who is on call now for each (team, region, level).'),
+    members: z
+      .array(userId('Slack user id of a permanent member.'))
+      .default([])
+      .describe('Permanent members, always in the group (e.g. the team lead).'),
+  })
+  .strict()
+  .describe('One Slack user group handle kept equal to who is on call (plus permanent members).');
 
 const DEFAULT_REGIONS: RegionDef[] = [
   { name: 'APJ', zone: 'Asia/Singapore', shift: { start: '08:00' } },
@@ -262,6 +327,11 @@ export const OncallConfigSchema = z
         'Follow-the-sun regions in handover order; default APJ (Asia/Singapore), EMEA (Europe/London), US (America/Los_Angeles), each from 08:00 local until the next starts.',
       ),
     teams: z.array(TeamSchema).min(1).describe('Teams with on-call rosters.'),
+    opsChannel: channelId(
+      'Where coverage gaps and user group problems are posted; default: each team’s on-call channel.',
+    ).optional(),
+    handoff: HandoffSchema,
+    userGroups: z.array(UserGroupSchema).default([]).describe('Slack user groups kept in step with the schedule.'),
   })
   .strict()
   .superRefine((schedule, ctx) => {
@@ -313,6 +383,19 @@ export const OncallConfigSchema = z
           );
         } else layerNames.set(name, i);
       });
+    });
+    schedule.userGroups.forEach((group, g) => {
+      group.sources.forEach((source, i) => {
+        if (!teams.has(source.team))
+          report(
+            ['userGroups', g, 'sources', i, 'team'],
+            `unknown team "${source.team}"; teams are ${[...teams.keys()].join(', ')}`,
+          );
+        if (source.region !== undefined && !names.has(source.region))
+          report(['userGroups', g, 'sources', i, 'region'], `unknown region "${source.region}"; oncall.regions has ${known}`);
+      });
+      if (group.sources.length === 0 && group.members.length === 0)
+        report(['userGroups', g], 'expected sources or members: a group fed by nobody would be emptied');
     });
     if (broken) return;
     // Contradictions only show when the schedule runs: check the year from the earliest start.

@@ -35,3 +35,30 @@ export interface UserGroupReader {
 
 /** A reply to a person who acted (a click, a command): shown only to them. */
 export type ActionResult = { ok: boolean; message: Message };
+
+/** What the on-call surfaces need to know about a person: their zone, and whether they can be in a user group. */
+export interface PersonProfile {
+  /** IANA zone from their chat profile, when known. */
+  zone: string | undefined;
+  /** Exists, is not deactivated and is not a bot. */
+  usable: boolean;
+}
+
+export interface PeopleProfiles {
+  profile(userId: string): Promise<PersonProfile>;
+}
+
+/** Sets who a chat user group contains (the on-call handles). */
+export interface UserGroupWriter extends UserGroupReader {
+  setMembers(userGroupId: string, userIds: string[]): Promise<void>;
+}
+
+/** A message with one button (e.g. a swap request's *Take it*). */
+export interface ButtonMessages {
+  postWithButton(
+    channel: string,
+    message: Message,
+    button: { actionId: string; value: string; label: string },
+    key: string,
+  ): void;
+}

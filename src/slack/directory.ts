@@ -2,10 +2,17 @@
 // shown in Salesforce and Jira, and the members of the staff user groups. Each is a read that may
 // fail; callers get a sensible fallback instead of an error (a link or a name is a convenience).
 import type { Logger } from 'pino';
-import type { PeopleDirectory, Permalinks, UserGroupReader } from '../services/ports.js';
+import type {
+  PeopleDirectory,
+  PeopleProfiles,
+  PersonProfile,
+  Permalinks,
+  UserGroupWriter,
+} from '../services/ports.js';
+import { PermanentError } from '../jobs/errors.js';
 import type { SlackCall } from './outbox.js';
 
-export class SlackDirectory implements Permalinks, PeopleDirectory, UserGroupReader {
+export class SlackDirectory implements Permalinks, PeopleDirectory, UserGroupWriter, PeopleProfiles {
   private readonly names = new Map<string, string>();
 
   constructor(
@@ -51,5 +58,22 @@ export class SlackDirectory implements Permalinks, PeopleDirectory, UserGroupRea
   async membersOf(userGroupId: string): Promise<string[]> {
     const response = await this.call('usergroups.users.list', { usergroup: userGroupId });
     return (response.users as string[] | undefined) ?? [];
+  }
+
+  async setMembers(userGroupId: string, userIds: string[]): Promise<void> {
+    await this.call('usergroups.users.update', { usergroup: userGroupId, users: userIds.join(',') });
+  }
+
+  /** A person's zone and usability from users.info; a user Slack does not know is unusable. */
+  async profile(userId: string): Promise<PersonProfile> {
+    try {
+      const response = await this.call('users.info', { user: userId });
+      const user = response.user as { tz?: string; deleted?: boolean; is_bot?: boolean } | undefined;
+      return { zone: user?.tz, usable: Boolean(user) && !user?.deleted && !user?.is_bot };
+    } catch (error) {
+      // user_not_found and friends: permanent, so the person is not usable; anything else is retried.
+      if (error instanceof PermanentError) return { zone: undefined, usable: false };
+      throw error;
+    }
   }
 }

@@ -10,11 +10,12 @@ export const WEB_API_METHOD_SCOPES: Record<string, string | null> = {
   'chat.update': 'chat:write',
   'chat.postEphemeral': 'chat:write',
   'usergroups.users.list': 'usergroups:read',
+  'usergroups.users.update': 'usergroups:write', // on-call handles follow the schedule
   'views.open': null, // opening a modal from a click needs no scope
   'chat.getPermalink': null, // the card's link for cases and issues
   'conversations.history': 'channels:history', // finding a card a crashed attempt already posted (groups:history for private)
   'conversations.replies': 'channels:history', // a retried thread reply looks for itself first
-  'users.info': 'users:read', // display names for mentions shown in Salesforce and Jira
+  'users.info': 'users:read', // display names for Salesforce and Jira; on-call time zones
 };
 
 /** Bot event subscriptions and the scope each needs. */

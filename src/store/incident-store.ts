@@ -267,6 +267,9 @@ export class IncidentStore {
       listOpen: db.prepare(
         "SELECT * FROM incidents WHERE status != 'resolved' AND (@tenant IS NULL OR tenant_id = @tenant) ORDER BY severity, opened_at",
       ),
+      openedBetween: db.prepare(
+        'SELECT * FROM incidents WHERE tenant_id = @tenant AND opened_at >= @from AND opened_at < @to ORDER BY opened_at',
+      ),
       insert: db.prepare(
         `INSERT INTO incidents (tenant_id, group_key, cluster, category, severity, title, status, channel, opened_at, last_alarm_at)
          VALUES (@tenantId, @groupKey, @cluster, @category, @severity, @title, 'open', @channel, @at, @at)`,
@@ -328,6 +331,11 @@ export class IncidentStore {
 
   listOpen(tenantId?: string): Incident[] {
     return this.s.listOpen.all({ tenant: tenantId ?? null }).map(toIncident);
+  }
+
+  /** A tenant's incidents opened in [from, to), any status (the weekend summary's week). */
+  openedBetween(tenantId: string, from: number, to: number): Incident[] {
+    return this.s.openedBetween.all({ tenant: tenantId, from, to }).map(toIncident);
   }
 
   create(incident: NewIncident): Incident {

@@ -83,6 +83,16 @@ export function cardJobs(deps: CardJobDeps): JobDefinition<never>[] {
       if (first) {
         if (incident.status === 'open') cards.scheduleRepeat(incidentId, 1, now + policy.repeatIntervalMs);
         deps.events.emit('card.posted', { incidentId });
+        const paged = deps.responders.responderFor(incident.tenantId, 'primary', now);
+        if (paged)
+          deps.events.emit('incident.paged', {
+            key: `card:${incidentId}`,
+            incidentId,
+            tenantId: incident.tenantId,
+            userId: paged,
+            severity: incident.severity,
+            at: now,
+          });
       }
       // Alarms that arrived while we were talking to chat get the next window.
       cards.changed(incidentId, clock.now());
@@ -112,6 +122,15 @@ export function cardJobs(deps: CardJobDeps): JobDefinition<never>[] {
         `repeat:${incidentId}:${n}`,
       );
       incidents.update(incidentId, { repeatsSent: n }, false);
+      if (primary)
+        deps.events.emit('incident.paged', {
+          key: `repeat:${incidentId}:${n}`,
+          incidentId,
+          tenantId: incident.tenantId,
+          userId: primary,
+          severity: incident.severity,
+          at: now,
+        });
       deps.timeline.record({
         incidentId,
         at: now,

@@ -1,0 +1,277 @@
+// `/oncall` and `/handoff`, and the swap request's *Take it* button. Thin: parse the text, ask
+// one service, answer ephemerally (errors say what was wrong and show a correct example). Staff
+// only, and never in a customer's shared channel (customers may read it). Times are read and
+// shown in the asker's own time zone (users.info).
+import type { BlockAction, ButtonAction } from '@slack/bolt';
+import type { Clock } from '../../../domain/clock.js';
+import { parseDuration } from '../../../domain/clock.js';
+import { bold, code, join, type Message, mention, msg } from '../../../domain/message.js';
+import { formatLocal, type Level, LEVELS, parseWhen, WHEN_EXAMPLES } from '../../../domain/oncall/index.js';
+import type { CalendarFeeds } from '../../../services/oncall/feeds.js';
+import { loadTable } from '../../../services/oncall/handoff-message.js';
+import type { Handoffs } from '../../../services/oncall/handoffs.js';
+import type { LoadService } from '../../../services/oncall/load.js';
+import { type OverrideService, TAKE_SWAP_ACTION } from '../../../services/oncall/overrides.js';
+import type { ScheduleService } from '../../../services/oncall/schedule.js';
+import type { ChatPort, PeopleProfiles } from '../../../services/ports.js';
+import type { StaffDirectory } from '../../../services/staff-directory.js';
+import type { TenantDirectory } from '../../../services/tenant-directory.js';
+import type { OncallStore } from '../../../store/oncall-store.js';
+import type { SlackSurface } from '../../surface.js';
+import { toMrkdwn } from '../../views/render-message.js';
+import { tokenize } from './router.js';
+
+export interface OncallCommandDeps {
+  schedule: ScheduleService;
+  overrides: OverrideService;
+  handoffs: Handoffs;
+  load: LoadService;
+  feeds: CalendarFeeds;
+  store: OncallStore;
+  staff: StaffDirectory;
+  tenants: TenantDirectory;
+  people: PeopleProfiles;
+  chat: ChatPort;
+  clock: Clock;
+}
+
+interface Ask {
+  user: string;
+  channel: string;
+  args: string[];
+  zone: string;
+  now: number;
+}
+
+const USER = /^<@([UW][A-Z0-9]{8,})(?:\|[^>]*)?>$|^@?([UW][A-Z0-9]{8,})$/;
+const userOf = (text: string | undefined) => {
+  const m = USER.exec(text ?? '');
+  return m ? (m[1] ?? m[2]) : undefined;
+};
+const isLevel = (text: string | undefined): text is Level => LEVELS.includes(text as Level);
+const clip = (text: string) => text.replace(/[`\n]/g, '').slice(0, 40);
+
+const ONCALL_HELP = [
+  '*/oncall commands*',
+  '• `/oncall [team|tenant|region]` — who is on now and next, per level',
+  '• `/oncall override @user <from> <to> [team] [level]` — put someone on call',
+  '• `/oncall swap @a @b <shift>` — @b takes @a’s shift at <shift>, @a takes @b’s next one',
+  '• `/oncall take [team] [level]` — take the current shift (e.g. during an incident)',
+  '• `/oncall overrides` · `/oncall cancel OV-3`',
+  '• `/oncall swap-request <shift> [note]` — ask the team who can take your shift',
+  '• `/oncall load [7d|30d]` — hours, off-hours, weekend hours and pages per engineer',
+  '• `/oncall feed [team|me]` — your calendar feed address',
+  `Times: ${WHEN_EXAMPLES}.`,
+].join('\n');
+
+export function register(surface: SlackSurface, deps: OncallCommandDeps): void {
+  const guard = (user: string, channel: string): string | undefined => {
+    if (!deps.staff.isStaff(user)) return 'Only the vendor’s support staff can use on-call commands.';
+    if (deps.tenants.channel(channel)?.role === 'customer')
+      return 'Not in a shared customer channel: ask from an internal channel or a DM.';
+    return undefined;
+  };
+  const ask = async (user: string, channel: string, text: string): Promise<Ask> => ({
+    user,
+    channel,
+    args: tokenize(text.trim()),
+    zone: (await deps.people.profile(user)).zone ?? 'UTC',
+    now: deps.clock.now(),
+  });
+
+  surface.command('/oncall', async ({ command, ack }) => {
+    const refused = guard(command.user_id, command.channel_id);
+    if (refused) return void (await ack({ response_type: 'ephemeral', text: refused }));
+    const reply = await oncallCommand(deps, await ask(command.user_id, command.channel_id, command.text ?? ''));
+    await ack({ response_type: 'ephemeral', text: toMrkdwn(reply) });
+  });
+
+  surface.command('/handoff', async ({ command, ack }) => {
+    const refused = guard(command.user_id, command.channel_id);
+    if (refused) return void (await ack({ response_type: 'ephemeral', text: refused }));
+    const reply = handoffCommand(deps, await ask(command.user_id, command.channel_id, command.text ?? ''));
+    await ack({ response_type: 'ephemeral', text: toMrkdwn(reply) });
+  });
+
+  surface.action(TAKE_SWAP_ACTION, async ({ ack, body, action }) => {
+    await ack();
+    const click = body as BlockAction;
+    const user = click.user.id;
+    const channel = click.channel?.id ?? '';
+    const result = deps.staff.isStaff(user)
+      ? deps.overrides.takeRequest(user, Number((action as ButtonAction).value), deps.clock.now())
+      : { ok: false, message: msg('Only the vendor’s support staff can take on-call shifts.') };
+    deps.chat.postEphemeral(channel, user, result.message, `ephemeral:${TAKE_SWAP_ACTION}:${click.trigger_id}`);
+  });
+}
+
+/** Without an `oncall:` section the commands exist (the manifest lists them) and say so. */
+export function registerUnconfigured(surface: SlackSurface): void {
+  const text =
+    'On-call schedules are not configured (no `oncall:` section in the config file): each tenant’s contacts.primary is paged. See docs/oncall.md.';
+  surface.command('/oncall', async ({ ack }) => ack({ response_type: 'ephemeral', text }));
+  surface.command('/handoff', async ({ ack }) => ack({ response_type: 'ephemeral', text }));
+  surface.action(TAKE_SWAP_ACTION, async ({ ack }) => ack());
+}
+
+/** Which team a command is about: named, the channel's tenant's, the team's own channel, or the only one. */
+function teamFor(deps: OncallCommandDeps, a: Ask, named: string | undefined): string | Message {
+  const { schedule } = deps;
+  if (named) {
+    if (schedule.team(named)) return named;
+    const ofTenant = deps.tenants.tenant(named) ? schedule.teamOfTenant(named) : undefined;
+    if (ofTenant) return ofTenant;
+    return msg(`I don't know the team or tenant `, code(clip(named)), `. Teams: ${schedule.teamIds().join(', ')}.`);
+  }
+  const here = deps.tenants.channel(a.channel)?.tenant.id;
+  const fromChannel =
+    (here && schedule.teamOfTenant(here)) ?? schedule.config.teams.find((t) => t.channel === a.channel)?.id;
+  if (fromChannel) return fromChannel;
+  if (schedule.teamIds().length === 1) return schedule.teamIds()[0] as string;
+  return msg(`Which team? Teams: ${schedule.teamIds().join(', ')}. Example: `, code(`/oncall ${schedule.teamIds()[0]}`));
+}
+
+const error = (what: string, example: string): Message => msg(what, ' Example: ', code(example));
+
+async function oncallCommand(deps: OncallCommandDeps, a: Ask): Promise<Message> {
+  const [sub = '', ...rest] = a.args;
+  const { overrides, schedule } = deps;
+  switch (sub.toLowerCase()) {
+    case 'help':
+      return msg(ONCALL_HELP);
+    case 'override': {
+      const userId = userOf(rest[0]);
+      if (!userId) return error('Say who: a @mention.', '/oncall override @alice now +4h');
+      const from = rest[1] ? parseWhen(rest[1], a.now, a.zone) : undefined;
+      const to = from !== undefined && rest[2] ? parseWhen(rest[2], a.now, a.zone, from) : undefined;
+      if (from === undefined || to === undefined)
+        return error(`I could not read the times (${WHEN_EXAMPLES}).`, '/oncall override @alice 18:00 +4h');
+      if (to <= from) return error('The end is before the start.', '/oncall override @alice 18:00 22:00');
+      if (to <= a.now) return error('That range is already over.', '/oncall override @alice now +4h');
+      const team = teamFor(deps, a, rest.slice(3).find((x) => !isLevel(x)));
+      if (typeof team !== 'string') return team;
+      const level = rest.slice(3).find(isLevel) ?? 'primary';
+      return overrides.override(a.user, { team, level, userId, from: Math.max(from, a.now), to }, a.now).message;
+    }
+    case 'swap': {
+      const first = userOf(rest[0]);
+      const second = userOf(rest[1]);
+      if (!first || !second) return error('Say whose shifts: two @mentions.', '/oncall swap @alice @bob tomorrow 08:00');
+      const at = rest[2] ? parseWhen(rest.slice(2).join(' '), a.now, a.zone) : undefined;
+      if (at === undefined) return error(`Say which shift of the first person: a time in it (${WHEN_EXAMPLES}).`, '/oncall swap @alice @bob 2026-12-03T08:00');
+      const team = teamFor(deps, a, undefined);
+      if (typeof team !== 'string') return team;
+      return overrides.swap(a.user, team, first, second, Math.max(at, a.now), a.now).message;
+    }
+    case 'take': {
+      const team = teamFor(deps, a, rest.find((x) => !isLevel(x)));
+      if (typeof team !== 'string') return team;
+      return overrides.take(a.user, team, rest.find(isLevel) ?? 'primary', a.now).message;
+    }
+    case 'overrides': {
+      const list = overrides.list(a.now);
+      if (list.length === 0) return msg('No overrides in effect or planned.');
+      return msg(
+        bold('Overrides'),
+        '\n',
+        join(
+          list.map((o) =>
+            msg(
+              `• ${o.id} ${o.team} ${o.level}: `,
+              mention(o.userId),
+              o.replaces ? msg(' for ', mention(o.replaces)) : '',
+              ` ${formatLocal(o.from, a.zone)} – ${formatLocal(o.to, a.zone)} (${o.kind}, by `,
+              mention(o.createdBy),
+              ')',
+            ),
+          ),
+          '\n',
+        ),
+        `\nTimes in ${a.zone}.`,
+      );
+    }
+    case 'cancel': {
+      const m = /^(?:ov-)?(\d{1,9})$/i.exec(rest[0] ?? '');
+      if (!m) return error('Say which override.', '/oncall cancel OV-3');
+      return overrides.cancel(a.user, Number(m[1]), a.now).message;
+    }
+    case 'swap-request': {
+      const at = rest[0] ? parseWhen(rest[0], a.now, a.zone) : undefined;
+      if (at === undefined) return error(`Say which of your shifts: a time in it (${WHEN_EXAMPLES}).`, '/oncall swap-request 2026-12-05T08:00 "family event"');
+      const team = teamFor(deps, a, undefined);
+      if (typeof team !== 'string') return team;
+      return overrides.requestSwap(a.user, team, Math.max(at, a.now), rest.slice(1).join(' ').slice(0, 300), a.now).message;
+    }
+    case 'load': {
+      const period = rest[0] ? parseDuration(rest[0]) : 7 * 86_400_000;
+      if (period === undefined || period <= 0 || period > 366 * 86_400_000)
+        return error('The period is a duration up to a year.', '/oncall load 30d');
+      const team = teamFor(deps, a, rest[1]);
+      if (typeof team !== 'string') return team;
+      return loadTable(deps.load.report(team, a.now - period, a.now), `On-call load for ${team}, last ${rest[0] ?? '7d'}`);
+    }
+    case 'feed': {
+      if (rest[0] === 'me' || rest[0] === undefined) {
+        if (rest[0] === undefined && schedule.teamIds().length > 1) return error('Whose feed?', '/oncall feed me');
+        if (rest[0] === 'me') return msg('Your calendar feed (keep it private): ', code(deps.feeds.path({ kind: 'person', userId: a.user }, a.now)));
+      }
+      const team = teamFor(deps, a, rest[0]);
+      if (typeof team !== 'string') return team;
+      return msg(`Calendar feed of ${team} (keep it private): `, code(deps.feeds.path({ kind: 'schedule', team }, a.now)));
+    }
+    default:
+      return whoIsOn(deps, a, sub || undefined);
+  }
+}
+
+/** `/oncall [team|tenant|region]`: now and next per level, in the asker's zone. */
+function whoIsOn(deps: OncallCommandDeps, a: Ask, target: string | undefined): Message {
+  const { schedule } = deps;
+  const region = schedule.config.regions.find((r) => r.name.toLowerCase() === target?.toLowerCase());
+  const tenantId = target && deps.tenants.tenant(target) ? target : undefined;
+  const team = teamFor(deps, a, region ? undefined : target);
+  if (typeof team !== 'string')
+    return msg(team, ` Regions: ${schedule.config.regions.map((r) => r.name).join(', ')}. Example: `, code('/oncall EMEA'));
+  const lines: Message[] = [];
+  const horizon = a.now + 14 * 86_400_000;
+  for (const level of schedule.levelsOf(team)) {
+    const shifts = schedule.shifts(team, a.now, horizon, tenantId)[level].filter(
+      (s) => s.end > a.now && (!region || s.region === region.name),
+    );
+    const [now, next] = shifts[0] && shifts[0].start <= a.now ? [shifts[0], shifts[1]] : [undefined, shifts[0]];
+    const show = (s: (typeof shifts)[number] | undefined) =>
+      !s
+        ? msg('nobody')
+        : s.source === 'gap'
+          ? msg(`nobody (gap until ${formatLocal(s.end, a.zone)})`)
+          : msg(mention(s.userId), ` ${formatLocal(s.start, a.zone)} – ${formatLocal(s.end, a.zone)}`, s.source === 'override' ? ' (override)' : '');
+    lines.push(msg(`• ${level}: now `, show(now), '; next ', show(next)));
+  }
+  const manager = schedule.chain(team, a.now, tenantId).at(-1);
+  return msg(
+    bold(`On call for ${team}${region ? ` in ${region.name}` : ''}${tenantId ? ` (for ${tenantId})` : ''}`),
+    '\n',
+    join(lines, '\n'),
+    manager ? msg('\nEscalation ends with ', mention(manager)) : '',
+    `\nTimes in ${a.zone}.`,
+  );
+}
+
+function handoffCommand(deps: OncallCommandDeps, a: Ask): Message {
+  const [sub = '', ...rest] = a.args;
+  const kind = sub.toLowerCase();
+  if (kind === 'note' || kind === 'plan') {
+    const text = rest.join(' ').trim();
+    if (!text) return error(`Say what the ${kind} is.`, kind === 'note' ? '/handoff note "INC-4 waits for the RMA part"' : '/handoff plan "Sat 10:00 PT firmware upgrade on sjc-obj-01"');
+    const team = teamFor(deps, a, undefined);
+    if (typeof team !== 'string') return team;
+    deps.store.addNote({ team, kind, author: a.user, text: text.slice(0, 500) }, a.now);
+    deps.store.audit({ at: a.now, actor: a.user, action: `handoff-${kind}`, detail: { team } });
+    return msg(kind === 'note' ? 'Noted for the next shift handoff of ' : 'Added to the weekend handoff plan of ', team, '.');
+  }
+  const team = teamFor(deps, a, sub || undefined);
+  if (typeof team !== 'string') return msg(team, ' Example: ', code('/handoff'), ' or ', code('/handoff note <text>'));
+  const preview = deps.handoffs.preview(team, a.now);
+  if (!preview) return msg(`No handoff for ${team} in the next 14 days.`);
+  return msg(bold(`Preview of the handoff at ${formatLocal(preview.at, a.zone)} (${a.zone})`), '\n\n', preview.message);
+}
