@@ -442,12 +442,17 @@ function defaultUsers(config: OpsbotConfig): StandInUser[] {
   for (const team of config.oncall?.teams ?? []) {
     for (const [region, roster] of Object.entries(team.regions)) {
       const zone = config.oncall?.regions.find((r) => r.name === region)?.zone;
-      for (const id of [roster.manager, ...(roster.primary?.users ?? []), ...(roster.secondary?.users ?? [])]) {
+      for (const id of [
+        roster.manager,
+        ...(roster.primary?.users ?? []),
+        ...(roster.secondary?.users ?? []),
+      ]) {
         ids.add(id);
         if (zone && !zones.has(id)) zones.set(id, zone);
       }
     }
-    for (const id of [...(team.weekend?.primary?.users ?? []), ...(team.weekend?.secondary?.users ?? [])]) ids.add(id);
+    for (const id of [...(team.weekend?.primary?.users ?? []), ...(team.weekend?.secondary?.users ?? [])])
+      ids.add(id);
   }
   return [
     ...[...ids].map((id, i) => ({
@@ -470,7 +475,9 @@ export function sandboxChannels(config: OpsbotConfig): StandInChannel[] {
       { id: t.channels.customer, name: `${t.id}-shared`, is_ext_shared: true },
       { id: t.channels.ops, name: `${t.id}-ops`, is_private: true },
     ]),
-    ...(config.oncall?.teams ?? []).flatMap((t) => (t.channel ? [{ id: t.channel, name: `${t.id}-oncall` }] : [])),
+    ...(config.oncall?.teams ?? []).flatMap((t) =>
+      t.channel ? [{ id: t.channel, name: `${t.id}-oncall` }] : [],
+    ),
     ...(config.oncall?.opsChannel ? [{ id: config.oncall.opsChannel, name: 'oncall-ops' }] : []),
   ];
 }

@@ -9,8 +9,6 @@ import { bold, emoji, join, msg } from '../domain/message.js';
 import { coverageGaps } from '../domain/oncall/index.js';
 import { oncallFeedRoute } from '../http/oncall-feeds.js';
 import { recurringJob } from '../jobs/recurring.js';
-import { contactResponders } from '../services/responders.js';
-import { Sections } from '../services/sections.js';
 import { CalendarFeeds } from '../services/oncall/feeds.js';
 import { type HandoffContext, HandoffMessages, loadTable } from '../services/oncall/handoff-message.js';
 import { Handoffs } from '../services/oncall/handoffs.js';
@@ -18,6 +16,8 @@ import { LoadService } from '../services/oncall/load.js';
 import { OverrideService } from '../services/oncall/overrides.js';
 import { ScheduleService } from '../services/oncall/schedule.js';
 import { UserGroupSync } from '../services/oncall/user-groups.js';
+import { contactResponders } from '../services/responders.js';
+import { Sections } from '../services/sections.js';
 import { SlackButtonMessages } from '../slack/button-messages.js';
 import * as oncallCommands from '../slack/listeners/commands/oncall.js';
 import { OncallStore } from '../store/oncall-store.js';
@@ -114,7 +114,10 @@ export const oncall: CapabilityFactory = (k) => {
           ' ',
           bold(`On-call coverage gaps for ${team.id} in the next 14 days (${own.length})`),
           '\n',
-          join(own.slice(0, 20).map((g) => msg(`• ${g.message}`)), '\n'),
+          join(
+            own.slice(0, 20).map((g) => msg(`• ${g.message}`)),
+            '\n',
+          ),
         ),
         `oncall-gaps:${team.id}:${day}`,
       );

@@ -62,7 +62,9 @@ export function crossCheck(config: unknown, ctx: z.RefinementCtx): void {
       ? config.oncall.teams
       : [];
   // A tenant pointing at a schedule that does not exist would silently page its contacts.
-  const teamIds = teams.flatMap((team: unknown) => (isRecord(team) && typeof team.id === 'string' ? [team.id] : []));
+  const teamIds = teams.flatMap((team: unknown) =>
+    isRecord(team) && typeof team.id === 'string' ? [team.id] : [],
+  );
   if (teams.length > 0) {
     tenants.forEach((tenant: unknown, i) => {
       const scheduleId = isRecord(tenant) && isRecord(tenant.oncall) ? tenant.oncall.scheduleId : undefined;

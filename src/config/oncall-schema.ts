@@ -260,10 +260,13 @@ const HandoffSchema = z
       .max(24 * 60)
       .default(15)
       .describe('Minutes before a shift starts that the incoming engineer gets a DM; 0 = no DM.'),
-    weekend: RecurringTimeSchema.default({ time: '16:00', days: ['fri'], zone: 'America/Los_Angeles' })
-      .describe(
-        'When the weekend handoff (the week’s summary, the weekend roster, the escalation path) is posted; default Friday 16:00 America/Los_Angeles.',
-      ),
+    weekend: RecurringTimeSchema.default({
+      time: '16:00',
+      days: ['fri'],
+      zone: 'America/Los_Angeles',
+    }).describe(
+      'When the weekend handoff (the week’s summary, the weekend roster, the escalation path) is posted; default Friday 16:00 America/Los_Angeles.',
+    ),
     bridge: z
       .string()
       .max(200)
@@ -272,7 +275,9 @@ const HandoffSchema = z
     plannedChanges: z
       .array(z.string().min(1).max(300))
       .default([])
-      .describe('Changes planned over the coming weekend, listed in the weekend handoff (more with /handoff plan).'),
+      .describe(
+        'Changes planned over the coming weekend, listed in the weekend handoff (more with /handoff plan).',
+      ),
     lateAfterSeconds: z
       .int()
       .min(1)
@@ -331,7 +336,10 @@ export const OncallConfigSchema = z
       'Where coverage gaps and user group problems are posted; default: each team’s on-call channel.',
     ).optional(),
     handoff: HandoffSchema,
-    userGroups: z.array(UserGroupSchema).default([]).describe('Slack user groups kept in step with the schedule.'),
+    userGroups: z
+      .array(UserGroupSchema)
+      .default([])
+      .describe('Slack user groups kept in step with the schedule.'),
   })
   .strict()
   .superRefine((schedule, ctx) => {
@@ -392,7 +400,10 @@ export const OncallConfigSchema = z
             `unknown team "${source.team}"; teams are ${[...teams.keys()].join(', ')}`,
           );
         if (source.region !== undefined && !names.has(source.region))
-          report(['userGroups', g, 'sources', i, 'region'], `unknown region "${source.region}"; oncall.regions has ${known}`);
+          report(
+            ['userGroups', g, 'sources', i, 'region'],
+            `unknown region "${source.region}"; oncall.regions has ${known}`,
+          );
       });
       if (group.sources.length === 0 && group.members.length === 0)
         report(['userGroups', g], 'expected sources or members: a group fed by nobody would be emptied');

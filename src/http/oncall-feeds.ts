@@ -11,7 +11,9 @@ export function oncallFeedRoute(deps: { feeds: CalendarFeeds; clock: Clock }): R
     handle: (req, res) => {
       const url = new URL(req.url ?? '/', 'http://localhost');
       const ref = CalendarFeeds.parse(url.pathname);
-      const body = ref ? deps.feeds.render(ref, url.searchParams.get('token') ?? undefined, deps.clock.now()) : undefined;
+      const body = ref
+        ? deps.feeds.render(ref, url.searchParams.get('token') ?? undefined, deps.clock.now())
+        : undefined;
       if (body === undefined) {
         res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
         res.end('not found');

@@ -15,7 +15,14 @@ export interface OpsEvents {
   /** Something shown on the card changed outside the alarm flow (a case or issue link). */
   'card.changed': { incidentId: number; reason: string };
   /** A notification about an incident addressed someone (a new card, a reminder): on-call load counts it. */
-  'incident.paged': { key: string; incidentId: number; tenantId: string; userId: string; severity: number; at: number };
+  'incident.paged': {
+    key: string;
+    incidentId: number;
+    tenantId: string;
+    userId: string;
+    severity: number;
+    at: number;
+  };
   /** A Salesforce case exists for the incident. */
   'case.opened': { incidentId: number };
 }

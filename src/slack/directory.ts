@@ -2,14 +2,14 @@
 // shown in Salesforce and Jira, and the members of the staff user groups. Each is a read that may
 // fail; callers get a sensible fallback instead of an error (a link or a name is a convenience).
 import type { Logger } from 'pino';
+import { PermanentError } from '../jobs/errors.js';
 import type {
   PeopleDirectory,
   PeopleProfiles,
-  PersonProfile,
   Permalinks,
+  PersonProfile,
   UserGroupWriter,
 } from '../services/ports.js';
-import { PermanentError } from '../jobs/errors.js';
 import type { SlackCall } from './outbox.js';
 
 export class SlackDirectory implements Permalinks, PeopleDirectory, UserGroupWriter, PeopleProfiles {

@@ -259,7 +259,12 @@ export class OncallStore {
   }
 
   auditLog(limit = 50): Array<{ at: number; actor: string; action: string; detail: string }> {
-    return this.s.auditList.all(limit) as Array<{ at: number; actor: string; action: string; detail: string }>;
+    return this.s.auditList.all(limit) as Array<{
+      at: number;
+      actor: string;
+      action: string;
+      detail: string;
+    }>;
   }
 
   addSwapRequest(

@@ -32,7 +32,8 @@ async function oncall(harness: Harness, text: string, as = MANAGER, command = '/
   return String(result.body?.text ?? '');
 }
 
-const members = (harness: Harness, group: string) => [...(harness.slack.usergroupMembers(group) ?? [])].sort();
+const members = (harness: Harness, group: string) =>
+  [...(harness.slack.usergroupMembers(group) ?? [])].sort();
 const updatesOf = (harness: Harness, group: string) =>
   harness.slack.callsTo('usergroups.users.update').filter((c) => c.args.usergroup === group);
 const postedAt = (harness: Harness, message: StoredMessage) =>
@@ -144,8 +145,12 @@ describe('on-call', () => {
 
   it('refuses bad input with an example and serves calendar feeds only with their token', async () => {
     h = await start('2026-12-02T01:00:00Z');
-    expect(await oncall(h, 'override <@U0APJENG02> tomorrowish +2h')).toMatch(/could not read the times.*Example/);
-    expect(await oncall(h, 'override <@U0APJENG02> 2026-12-01T08:00 2026-12-01T09:00')).toMatch(/already over/);
+    expect(await oncall(h, 'override <@U0APJENG02> tomorrowish +2h')).toMatch(
+      /could not read the times.*Example/,
+    );
+    expect(await oncall(h, 'override <@U0APJENG02> 2026-12-01T08:00 2026-12-01T09:00')).toMatch(
+      /already over/,
+    );
     expect(await oncall(h, 'override nobody now +2h')).toMatch(/Say who/);
     expect(await oncall(h, 'nosuchteam')).toMatch(/don't know the team/);
     expect(await oncall(h, '', 'U0CUSTOMR1')).toMatch(/Only the vendor/);

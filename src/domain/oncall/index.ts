@@ -8,10 +8,16 @@ export {
   onCallAt,
   shifts,
 } from './engine.js';
+export {
+  type EngineerLoad,
+  inWorkingHours,
+  isWeekend,
+  type LoadPage,
+  type LoadReport,
+  onCallLoad,
+} from './load.js';
 export { SEARCH_DAYS } from './rules.js';
-export { isValidZone, parseIsoDay, parseWallTime } from './time.js';
+export { formatLocal, formatRange, isValidZone, parseIsoDay, parseWallTime } from './time.js';
 export * from './types.js';
 export { conflicts, coverageGaps, validationHorizon } from './validation.js';
-export { type EngineerLoad, inWorkingHours, isWeekend, type LoadPage, type LoadReport, onCallLoad } from './load.js';
-export { formatLocal, formatRange } from './time.js';
 export { parseWhen, WHEN_EXAMPLES } from './when.js';

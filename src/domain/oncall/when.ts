@@ -6,7 +6,14 @@
 import { DateTime } from 'luxon';
 
 const DURATION = /^\+?(\d+(?:ms|s|m|h|d|w))+$/i;
-const UNIT: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+const UNIT: Record<string, number> = {
+  ms: 1,
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+  w: 604_800_000,
+};
 
 function duration(text: string): number | undefined {
   if (!DURATION.test(text)) return undefined;
@@ -41,4 +48,5 @@ export function parseWhen(text: string, now: number, zone: string, relativeTo?: 
   return undefined;
 }
 
-export const WHEN_EXAMPLES = '`now`, `18:00`, `tomorrow 08:00`, `2026-12-03T08:00` (your time zone), and for the end `+4h`';
+export const WHEN_EXAMPLES =
+  '`now`, `18:00`, `tomorrow 08:00`, `2026-12-03T08:00` (your time zone), and for the end `+4h`';

@@ -15,7 +15,8 @@ const AHEAD_MS = 60 * 86_400_000;
 
 export type FeedRef = { kind: 'schedule'; team: string } | { kind: 'person'; userId: string };
 
-const feedName = (ref: FeedRef) => (ref.kind === 'schedule' ? `schedule:${ref.team}` : `person:${ref.userId}`);
+const feedName = (ref: FeedRef) =>
+  ref.kind === 'schedule' ? `schedule:${ref.team}` : `person:${ref.userId}`;
 
 export class CalendarFeeds {
   constructor(

@@ -53,7 +53,9 @@ export class HandoffMessages {
       bold(`Shift handoff — ${team?.name ?? h.team}`),
       ` at ${formatRange(h.at, h.at, 'UTC').slice(0, 16)} UTC`,
       zone ? ` (${formatRange(h.at, h.at, zone).slice(11, 16)} ${zone})` : '',
-      opts.lateByMs > 0 ? msg(' ', emoji('warning'), ` late: posted ${formatDuration(opts.lateByMs)} after the boundary`) : '',
+      opts.lateByMs > 0
+        ? msg(' ', emoji('warning'), ` late: posted ${formatDuration(opts.lateByMs)} after the boundary`)
+        : '',
     );
     const changes = h.changes.map((c) =>
       msg(
@@ -67,7 +69,12 @@ export class HandoffMessages {
       ),
     );
     return this.assemble(
-      [header, join(changes, '\n'), ...this.burning(h.team, opts.now), this.notes('Notes from the outgoing shift', opts.notes)],
+      [
+        header,
+        join(changes, '\n'),
+        ...this.burning(h.team, opts.now),
+        this.notes('Notes from the outgoing shift', opts.notes),
+      ],
       { team: h.team, tenantIds: this.deps.schedule.tenantsOf(h.team), at: h.at, weekend: h.weekend },
     );
   }
@@ -91,7 +98,14 @@ export class HandoffMessages {
       .filter((i) => i.severity <= 2)
       .sort(bySeverityThenAge);
     const sev12 = open.length
-      ? msg(bold('Open Sev1/Sev2'), '\n', join(open.map((i) => this.incidentLine(i, opts.now)), '\n'))
+      ? msg(
+          bold('Open Sev1/Sev2'),
+          '\n',
+          join(
+            open.map((i) => this.incidentLine(i, opts.now)),
+            '\n',
+          ),
+        )
       : msg(bold('Open Sev1/Sev2'), '\nnone');
     const atRisk = tenantIds.flatMap((tenantId) => {
       const recent = incidents.openedBetween(tenantId, opts.at - WEEK_MS, opts.at);
@@ -106,7 +120,16 @@ export class HandoffMessages {
       header,
       sev12,
       msg(bold('Customers at risk'), '\n', atRisk.length ? join(atRisk, '\n') : 'none this week'),
-      msg(bold('Planned over the weekend'), '\n', planned.length ? join(planned.map((p) => msg(`• ${p}`)), '\n') : 'nothing planned'),
+      msg(
+        bold('Planned over the weekend'),
+        '\n',
+        planned.length
+          ? join(
+              planned.map((p) => msg(`• ${p}`)),
+              '\n',
+            )
+          : 'nothing planned',
+      ),
       roster,
       this.escalationPath(teamId, roster.at),
       opts.load ?? msg(),
@@ -116,7 +139,10 @@ export class HandoffMessages {
 
   private assemble(parts: Message[], ctx: HandoffContext): Message {
     const sections = this.deps.sections.render(ctx).map((s) => s.message);
-    return join([...parts, ...sections].filter((p) => p.length > 0), '\n\n');
+    return join(
+      [...parts, ...sections].filter((p) => p.length > 0),
+      '\n\n',
+    );
   }
 
   /** Open incidents by severity with age and owner, pending escalations and stuck jobs. */
@@ -128,7 +154,14 @@ export class HandoffMessages {
       .sort(bySeverityThenAge);
     const out: Message[] = [
       open.length
-        ? msg(bold(`Open incidents (${open.length})`), '\n', join(open.map((i) => this.incidentLine(i, now)), '\n'))
+        ? msg(
+            bold(`Open incidents (${open.length})`),
+            '\n',
+            join(
+              open.map((i) => this.incidentLine(i, now)),
+              '\n',
+            ),
+          )
         : msg(bold('Open incidents'), '\nnone'),
     ];
     const escalated = open.flatMap((i) => {
@@ -158,7 +191,14 @@ export class HandoffMessages {
 
   private notes(title: string, notes: HandoffNote[]): Message {
     if (notes.length === 0) return msg();
-    return msg(bold(title), '\n', join(notes.map((n) => msg('• ', mention(n.author), `: ${n.text}`)), '\n'));
+    return msg(
+      bold(title),
+      '\n',
+      join(
+        notes.map((n) => msg('• ', mention(n.author), `: ${n.text}`)),
+        '\n',
+      ),
+    );
   }
 
   /** Who covers the coming weekend (the weekend layer's shifts after `at`), per level. */
@@ -174,7 +214,11 @@ export class HandoffMessages {
         .filter((s) => s.source !== 'gap' && s.layerKind === 'weekend' && s.end > at)
         .map((s) => {
           starts = Math.min(starts, Math.max(s.start, at));
-          return msg(`• ${levelName(level)}: `, who(s.userId), ` ${formatRange(s.start, s.end, zone)} ${zone}`);
+          return msg(
+            `• ${levelName(level)}: `,
+            who(s.userId),
+            ` ${formatRange(s.start, s.end, zone)} ${zone}`,
+          );
         }),
     );
     const message = msg(bold('Weekend roster'), '\n', lines.length ? join(lines, '\n') : 'no weekend layer');
@@ -187,7 +231,12 @@ export class HandoffMessages {
     return msg(
       bold('Escalation path'),
       '\n',
-      chain.length ? join(chain.map((id) => msg(mention(id))), ' → ') : 'nobody',
+      chain.length
+        ? join(
+            chain.map((id) => msg(mention(id))),
+            ' → ',
+          )
+        : 'nobody',
       bridge ? msg('\nPhone bridge: ', bridge) : '',
     );
   }

@@ -56,7 +56,8 @@ const DmPayload = z.object({
   userId: z.string(),
 });
 
-export const handoffKey = (team: string, at: number) => `oncall-handoff:${team}:${new Date(at).toISOString()}`;
+export const handoffKey = (team: string, at: number) =>
+  `oncall-handoff:${team}:${new Date(at).toISOString()}`;
 
 /** A recurring time from the config as a scheduler recurrence (node-cron syntax in a zone). */
 export function recurrenceOf(time: RecurringTime, defaultZone: string): { cron: string; zone: string } {
@@ -78,8 +79,12 @@ export class Handoffs {
       scopes: () =>
         schedule.config.teams
           .filter((t) => t.channel)
-          .map((t) => ({ scope: t.id, recurrence: recurrenceOf(schedule.config.handoff.weekend, 'America/Los_Angeles') })),
-      run: async ({ scope: team, at, key }, { now }) => this.postWeekend(team, at, now, `oncall-weekend:${key}`),
+          .map((t) => ({
+            scope: t.id,
+            recurrence: recurrenceOf(schedule.config.handoff.weekend, 'America/Los_Angeles'),
+          })),
+      run: async ({ scope: team, at, key }, { now }) =>
+        this.postWeekend(team, at, now, `oncall-weekend:${key}`),
     });
   }
 
@@ -112,7 +117,12 @@ export class Handoffs {
     tx(() => {
       for (const h of all) {
         if (h.at <= now && latestMissed.get(h.team) !== h.at) continue;
-        scheduler.enqueue({ kind: HANDOFF_JOB, payload: { team: h.team, at: h.at }, key: h.key, runAt: h.at });
+        scheduler.enqueue({
+          kind: HANDOFF_JOB,
+          payload: { team: h.team, at: h.at },
+          key: h.key,
+          runAt: h.at,
+        });
         if (dmMs === 0 || h.at <= now) continue;
         for (const c of h.changes) {
           if (!c.to) continue;
@@ -197,7 +207,13 @@ export class Handoffs {
       const plans = store.claimNotes(team, 'plan', now, key);
       chat.post(
         { channel },
-        messages.weekend(team, { at, now, lateByMs, plans, load: loadTable(report, 'On-call load this week') }),
+        messages.weekend(team, {
+          at,
+          now,
+          lateByMs,
+          plans,
+          load: loadTable(report, 'On-call load this week'),
+        }),
         key,
       );
     });

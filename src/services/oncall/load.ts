@@ -46,7 +46,8 @@ export class LoadService {
       }
     }
     for (const team of config.teams) {
-      if (team.weekend && LEVELS.some((l) => team.weekend?.[l]?.users.includes(userId))) return team.weekend.zone;
+      if (team.weekend && LEVELS.some((l) => team.weekend?.[l]?.users.includes(userId)))
+        return team.weekend.zone;
       const layer = team.tenantLayers.find((t) => LEVELS.some((l) => t[l]?.users.includes(userId)));
       if (layer) return layer.zone;
     }

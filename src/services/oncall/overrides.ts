@@ -4,7 +4,7 @@
 // the handoff jobs and user groups are re-queued, and everyone whose future shifts changed gets
 // a DM saying what changed (the person who made the change sees the command's reply instead).
 import { bold, emoji, join, type Message, mention, msg } from '../../domain/message.js';
-import { type CoveredShift, formatRange, type Level, LEVELS } from '../../domain/oncall/index.js';
+import { type CoveredShift, formatRange, LEVELS, type Level } from '../../domain/oncall/index.js';
 import type { NewOverride, OncallStore, StoredOverride } from '../../store/oncall-store.js';
 import type { UnitOfWork } from '../../store/unit-of-work.js';
 import type { ActionResult, ButtonMessages, ChatPort } from '../ports.js';
@@ -58,7 +58,18 @@ export class OverrideService {
     const to = current?.shiftEnd ?? now + 8 * 3_600_000;
     const made = this.apply(
       actor,
-      [{ team, level, userId: actor, from: now, to, replaces: current?.userId, kind: 'take', createdBy: actor }],
+      [
+        {
+          team,
+          level,
+          userId: actor,
+          from: now,
+          to,
+          replaces: current?.userId,
+          kind: 'take',
+          createdBy: actor,
+        },
+      ],
       now,
     );
     return ok(
@@ -79,17 +90,41 @@ export class OverrideService {
   swap(actor: string, team: string, a: string, b: string, at: number, now: number): ActionResult {
     if (a === b) return fail('A swap needs two different people.');
     const shiftA = this.shiftOf(team, a, at);
-    if (!shiftA) return fail(msg(mention(a), ` has no shift for ${team} in the 60 days from ${range(at, at).slice(0, 16)} UTC.`));
+    if (!shiftA)
+      return fail(
+        msg(mention(a), ` has no shift for ${team} in the 60 days from ${range(at, at).slice(0, 16)} UTC.`),
+      );
     const shiftB = this.shiftOf(team, b, shiftA.end, shiftA.level);
     if (!shiftB)
       return fail(
-        msg(mention(b), ` has no ${shiftA.level} shift after that one to give back; use /oncall override for a one-way cover.`),
+        msg(
+          mention(b),
+          ` has no ${shiftA.level} shift after that one to give back; use /oncall override for a one-way cover.`,
+        ),
       );
     const made = this.apply(
       actor,
       [
-        { team, level: shiftA.level, userId: b, from: shiftA.start, to: shiftA.end, replaces: a, kind: 'swap', createdBy: actor },
-        { team, level: shiftB.level, userId: a, from: shiftB.start, to: shiftB.end, replaces: b, kind: 'swap', createdBy: actor },
+        {
+          team,
+          level: shiftA.level,
+          userId: b,
+          from: shiftA.start,
+          to: shiftA.end,
+          replaces: a,
+          kind: 'swap',
+          createdBy: actor,
+        },
+        {
+          team,
+          level: shiftB.level,
+          userId: a,
+          from: shiftB.start,
+          to: shiftB.end,
+          replaces: b,
+          kind: 'swap',
+          createdBy: actor,
+        },
       ],
       now,
     );
@@ -109,7 +144,8 @@ export class OverrideService {
 
   cancel(actor: string, n: number, now: number): ActionResult {
     const found = this.deps.store.override(n);
-    if (!found || found.cancelledAt !== null) return fail(`There is no override OV-${n} in effect. \`/oncall overrides\` lists them.`);
+    if (!found || found.cancelledAt !== null)
+      return fail(`There is no override OV-${n} in effect. \`/oncall overrides\` lists them.`);
     this.deps.tx(() => {
       const before = this.snapshot(found.team, now);
       this.deps.store.cancelOverride(n, actor, now);
@@ -130,7 +166,8 @@ export class OverrideService {
     const channel = this.deps.schedule.team(team)?.channel;
     if (!channel) return fail(`Team ${team} has no on-call channel configured for swap requests.`);
     const shift = this.shiftOf(team, actor, at);
-    if (!shift) return fail(`You have no shift for ${team} in the 60 days from ${range(at, at).slice(0, 16)} UTC.`);
+    if (!shift)
+      return fail(`You have no shift for ${team} in the 60 days from ${range(at, at).slice(0, 16)} UTC.`);
     const request = this.deps.tx(() => {
       const r = this.deps.store.addSwapRequest(
         { team, level: shift.level, requester: actor, from: shift.start, to: shift.end, note },
@@ -151,7 +188,9 @@ export class OverrideService {
       );
       return r;
     });
-    return ok(msg(emoji('white_check_mark'), ` Swap request SR-${request.id} posted in `, `<#${channel}>`, '.'));
+    return ok(
+      msg(emoji('white_check_mark'), ` Swap request SR-${request.id} posted in `, `<#${channel}>`, '.'),
+    );
   }
 
   /** A teammate clicked Take it. */
@@ -178,12 +217,20 @@ export class OverrideService {
         ],
         now,
       );
-      if (!made || !this.deps.store.takeSwapRequest(id, user, made.n, now)) throw new Error('swap request taken twice');
+      if (!made || !this.deps.store.takeSwapRequest(id, user, made.n, now))
+        throw new Error('swap request taken twice');
       const channel = this.deps.schedule.team(r.team)?.channel;
       if (channel)
         this.deps.chat.post(
           { channel },
-          msg(emoji('handshake'), ' ', mention(user), ' took ', mention(r.requester), `’s ${r.level} shift ${range(r.from, r.to)} (SR-${id}).`),
+          msg(
+            emoji('handshake'),
+            ' ',
+            mention(user),
+            ' took ',
+            mention(r.requester),
+            `’s ${r.level} shift ${range(r.from, r.to)} (SR-${id}).`,
+          ),
           `oncall-swap-taken:${id}`,
         );
       return made;
@@ -211,7 +258,15 @@ export class OverrideService {
           at: now,
           actor,
           action: o.kind,
-          detail: { id: o.id, team: o.team, level: o.level, userId: o.userId, from: o.from, to: o.to, replaces: o.replaces },
+          detail: {
+            id: o.id,
+            team: o.team,
+            level: o.level,
+            userId: o.userId,
+            from: o.from,
+            to: o.to,
+            replaces: o.replaces,
+          },
         });
       this.deps.schedule.changed();
       this.notify(actor, team, before, now, made.map((o) => o.id).join('+'));
@@ -235,7 +290,13 @@ export class OverrideService {
   }
 
   /** DMs everyone (but the actor) whose future shifts differ from `before`. */
-  private notify(actor: string, team: string, before: Map<string, Set<string>>, now: number, ref: string): void {
+  private notify(
+    actor: string,
+    team: string,
+    before: Map<string, Set<string>>,
+    now: number,
+    ref: string,
+  ): void {
     const after = this.snapshot(team, now);
     for (const user of new Set([...before.keys(), ...after.keys()])) {
       if (user === actor) continue;

@@ -102,7 +102,10 @@ export class UserGroupSync {
         msg(
           emoji('warning'),
           ` On-call user group @${group.handle}: `,
-          join(unusable.map((u) => msg(code(u))), ', '),
+          join(
+            unusable.map((u) => msg(code(u))),
+            ', ',
+          ),
           ' cannot be a member (unknown, deactivated or a bot). Fix the roster in the config.',
         ),
         `oncall-ug-unusable:${groupId}:${[...unusable].sort().join(',')}`,

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { mention, msg } from '../../../src/domain/message.js';
 import { migrate, openDatabase, readMigrations } from '../../../src/store/db.js';
 import { IncidentStore } from '../../../src/store/incident-store.js';
+import { OncallStore } from '../../../src/store/oncall-store.js';
 import { tempDir } from '../../helpers/temp-db.js';
 
 const temps: Array<ReturnType<typeof tempDir>> = [];
@@ -59,7 +60,12 @@ describe('migration 0007 on a database from the previous version', () => {
         ),
       ).toEqual([7]);
       // 0008 (omitted_alarms) on top, with the same data: existing incidents read 0.
-      expect(migrate(db)).toEqual([8]);
+      expect(
+        migrate(
+          db,
+          readMigrations().filter((m) => m.version <= 8),
+        ),
+      ).toEqual([8]);
       expect(db.prepare('SELECT omitted_alarms FROM incidents').all()).toEqual([{ omitted_alarms: 0 }]);
       const rows = db
         .prepare('SELECT text, message FROM timeline WHERE incident_id = ? ORDER BY id')
@@ -132,6 +138,41 @@ describe('migration 0007 on a database from the previous version', () => {
         text: 'Resolved by @U2 — see graph (https://x.example/a)',
         data: { firing: 0 },
       });
+    } finally {
+      db.close();
+    }
+  });
+});
+
+describe('migration 0009 (on-call) on a database from the previous version', () => {
+  it('adds the on-call tables beside the existing rows, which stay as they were', () => {
+    const { path, incidentId } = previousVersionDatabase();
+    const db = new Database(path);
+    try {
+      expect(
+        migrate(
+          db,
+          readMigrations().filter((m) => m.version <= 8),
+        ),
+      ).toEqual([7, 8]);
+      expect(migrate(db)).toEqual([9]);
+      expect(new IncidentStore(db).get(incidentId)).toMatchObject({ status: 'acknowledged', severity: 1 });
+      const store = new OncallStore(db);
+      const made = store.addOverride(
+        {
+          team: 'vaas',
+          level: 'primary',
+          userId: 'U0APJENG02',
+          from: 1,
+          to: 2,
+          kind: 'override',
+          createdBy: 'U1',
+        },
+        OPENED_AT,
+      );
+      expect(store.liveOverrides()).toEqual([made]);
+      expect(store.cancelOverride(made.n, 'U1', OPENED_AT)).toBe(1);
+      expect(store.liveOverrides()).toEqual([]);
     } finally {
       db.close();
     }

@@ -6,7 +6,7 @@ import type { BlockAction, ButtonAction } from '@slack/bolt';
 import type { Clock } from '../../../domain/clock.js';
 import { parseDuration } from '../../../domain/clock.js';
 import { bold, code, join, type Message, mention, msg } from '../../../domain/message.js';
-import { formatLocal, type Level, LEVELS, parseWhen, WHEN_EXAMPLES } from '../../../domain/oncall/index.js';
+import { formatLocal, LEVELS, type Level, parseWhen, WHEN_EXAMPLES } from '../../../domain/oncall/index.js';
 import type { CalendarFeeds } from '../../../services/oncall/feeds.js';
 import { loadTable } from '../../../services/oncall/handoff-message.js';
 import type { Handoffs } from '../../../services/oncall/handoffs.js';
@@ -82,7 +82,10 @@ export function register(surface: SlackSurface, deps: OncallCommandDeps): void {
   surface.command('/oncall', async ({ command, ack }) => {
     const refused = guard(command.user_id, command.channel_id);
     if (refused) return void (await ack({ response_type: 'ephemeral', text: refused }));
-    const reply = await oncallCommand(deps, await ask(command.user_id, command.channel_id, command.text ?? ''));
+    const reply = await oncallCommand(
+      deps,
+      await ask(command.user_id, command.channel_id, command.text ?? ''),
+    );
     await ack({ response_type: 'ephemeral', text: toMrkdwn(reply) });
   });
 
@@ -101,7 +104,12 @@ export function register(surface: SlackSurface, deps: OncallCommandDeps): void {
     const result = deps.staff.isStaff(user)
       ? deps.overrides.takeRequest(user, Number((action as ButtonAction).value), deps.clock.now())
       : { ok: false, message: msg('Only the vendor’s support staff can take on-call shifts.') };
-    deps.chat.postEphemeral(channel, user, result.message, `ephemeral:${TAKE_SWAP_ACTION}:${click.trigger_id}`);
+    deps.chat.postEphemeral(
+      channel,
+      user,
+      result.message,
+      `ephemeral:${TAKE_SWAP_ACTION}:${click.trigger_id}`,
+    );
   });
 }
 
@@ -121,14 +129,21 @@ function teamFor(deps: OncallCommandDeps, a: Ask, named: string | undefined): st
     if (schedule.team(named)) return named;
     const ofTenant = deps.tenants.tenant(named) ? schedule.teamOfTenant(named) : undefined;
     if (ofTenant) return ofTenant;
-    return msg(`I don't know the team or tenant `, code(clip(named)), `. Teams: ${schedule.teamIds().join(', ')}.`);
+    return msg(
+      `I don't know the team or tenant `,
+      code(clip(named)),
+      `. Teams: ${schedule.teamIds().join(', ')}.`,
+    );
   }
   const here = deps.tenants.channel(a.channel)?.tenant.id;
   const fromChannel =
     (here && schedule.teamOfTenant(here)) ?? schedule.config.teams.find((t) => t.channel === a.channel)?.id;
   if (fromChannel) return fromChannel;
   if (schedule.teamIds().length === 1) return schedule.teamIds()[0] as string;
-  return msg(`Which team? Teams: ${schedule.teamIds().join(', ')}. Example: `, code(`/oncall ${schedule.teamIds()[0]}`));
+  return msg(
+    `Which team? Teams: ${schedule.teamIds().join(', ')}. Example: `,
+    code(`/oncall ${schedule.teamIds()[0]}`),
+  );
 }
 
 const error = (what: string, example: string): Message => msg(what, ' Example: ', code(example));
@@ -148,23 +163,37 @@ async function oncallCommand(deps: OncallCommandDeps, a: Ask): Promise<Message> 
         return error(`I could not read the times (${WHEN_EXAMPLES}).`, '/oncall override @alice 18:00 +4h');
       if (to <= from) return error('The end is before the start.', '/oncall override @alice 18:00 22:00');
       if (to <= a.now) return error('That range is already over.', '/oncall override @alice now +4h');
-      const team = teamFor(deps, a, rest.slice(3).find((x) => !isLevel(x)));
+      const team = teamFor(
+        deps,
+        a,
+        rest.slice(3).find((x) => !isLevel(x)),
+      );
       if (typeof team !== 'string') return team;
       const level = rest.slice(3).find(isLevel) ?? 'primary';
-      return overrides.override(a.user, { team, level, userId, from: Math.max(from, a.now), to }, a.now).message;
+      return overrides.override(a.user, { team, level, userId, from: Math.max(from, a.now), to }, a.now)
+        .message;
     }
     case 'swap': {
       const first = userOf(rest[0]);
       const second = userOf(rest[1]);
-      if (!first || !second) return error('Say whose shifts: two @mentions.', '/oncall swap @alice @bob tomorrow 08:00');
+      if (!first || !second)
+        return error('Say whose shifts: two @mentions.', '/oncall swap @alice @bob tomorrow 08:00');
       const at = rest[2] ? parseWhen(rest.slice(2).join(' '), a.now, a.zone) : undefined;
-      if (at === undefined) return error(`Say which shift of the first person: a time in it (${WHEN_EXAMPLES}).`, '/oncall swap @alice @bob 2026-12-03T08:00');
+      if (at === undefined)
+        return error(
+          `Say which shift of the first person: a time in it (${WHEN_EXAMPLES}).`,
+          '/oncall swap @alice @bob 2026-12-03T08:00',
+        );
       const team = teamFor(deps, a, undefined);
       if (typeof team !== 'string') return team;
       return overrides.swap(a.user, team, first, second, Math.max(at, a.now), a.now).message;
     }
     case 'take': {
-      const team = teamFor(deps, a, rest.find((x) => !isLevel(x)));
+      const team = teamFor(
+        deps,
+        a,
+        rest.find((x) => !isLevel(x)),
+      );
       if (typeof team !== 'string') return team;
       return overrides.take(a.user, team, rest.find(isLevel) ?? 'primary', a.now).message;
     }
@@ -197,10 +226,20 @@ async function oncallCommand(deps: OncallCommandDeps, a: Ask): Promise<Message> 
     }
     case 'swap-request': {
       const at = rest[0] ? parseWhen(rest[0], a.now, a.zone) : undefined;
-      if (at === undefined) return error(`Say which of your shifts: a time in it (${WHEN_EXAMPLES}).`, '/oncall swap-request 2026-12-05T08:00 "family event"');
+      if (at === undefined)
+        return error(
+          `Say which of your shifts: a time in it (${WHEN_EXAMPLES}).`,
+          '/oncall swap-request 2026-12-05T08:00 "family event"',
+        );
       const team = teamFor(deps, a, undefined);
       if (typeof team !== 'string') return team;
-      return overrides.requestSwap(a.user, team, Math.max(at, a.now), rest.slice(1).join(' ').slice(0, 300), a.now).message;
+      return overrides.requestSwap(
+        a.user,
+        team,
+        Math.max(at, a.now),
+        rest.slice(1).join(' ').slice(0, 300),
+        a.now,
+      ).message;
     }
     case 'load': {
       const period = rest[0] ? parseDuration(rest[0]) : 7 * 86_400_000;
@@ -208,16 +247,27 @@ async function oncallCommand(deps: OncallCommandDeps, a: Ask): Promise<Message> 
         return error('The period is a duration up to a year.', '/oncall load 30d');
       const team = teamFor(deps, a, rest[1]);
       if (typeof team !== 'string') return team;
-      return loadTable(deps.load.report(team, a.now - period, a.now), `On-call load for ${team}, last ${rest[0] ?? '7d'}`);
+      return loadTable(
+        deps.load.report(team, a.now - period, a.now),
+        `On-call load for ${team}, last ${rest[0] ?? '7d'}`,
+      );
     }
     case 'feed': {
       if (rest[0] === 'me' || rest[0] === undefined) {
-        if (rest[0] === undefined && schedule.teamIds().length > 1) return error('Whose feed?', '/oncall feed me');
-        if (rest[0] === 'me') return msg('Your calendar feed (keep it private): ', code(deps.feeds.path({ kind: 'person', userId: a.user }, a.now)));
+        if (rest[0] === undefined && schedule.teamIds().length > 1)
+          return error('Whose feed?', '/oncall feed me');
+        if (rest[0] === 'me')
+          return msg(
+            'Your calendar feed (keep it private): ',
+            code(deps.feeds.path({ kind: 'person', userId: a.user }, a.now)),
+          );
       }
       const team = teamFor(deps, a, rest[0]);
       if (typeof team !== 'string') return team;
-      return msg(`Calendar feed of ${team} (keep it private): `, code(deps.feeds.path({ kind: 'schedule', team }, a.now)));
+      return msg(
+        `Calendar feed of ${team} (keep it private): `,
+        code(deps.feeds.path({ kind: 'schedule', team }, a.now)),
+      );
     }
     default:
       return whoIsOn(deps, a, sub || undefined);
@@ -231,20 +281,29 @@ function whoIsOn(deps: OncallCommandDeps, a: Ask, target: string | undefined): M
   const tenantId = target && deps.tenants.tenant(target) ? target : undefined;
   const team = teamFor(deps, a, region ? undefined : target);
   if (typeof team !== 'string')
-    return msg(team, ` Regions: ${schedule.config.regions.map((r) => r.name).join(', ')}. Example: `, code('/oncall EMEA'));
+    return msg(
+      team,
+      ` Regions: ${schedule.config.regions.map((r) => r.name).join(', ')}. Example: `,
+      code('/oncall EMEA'),
+    );
   const lines: Message[] = [];
   const horizon = a.now + 14 * 86_400_000;
   for (const level of schedule.levelsOf(team)) {
-    const shifts = schedule.shifts(team, a.now, horizon, tenantId)[level].filter(
-      (s) => s.end > a.now && (!region || s.region === region.name),
-    );
-    const [now, next] = shifts[0] && shifts[0].start <= a.now ? [shifts[0], shifts[1]] : [undefined, shifts[0]];
+    const shifts = schedule
+      .shifts(team, a.now, horizon, tenantId)
+      [level].filter((s) => s.end > a.now && (!region || s.region === region.name));
+    const [now, next] =
+      shifts[0] && shifts[0].start <= a.now ? [shifts[0], shifts[1]] : [undefined, shifts[0]];
     const show = (s: (typeof shifts)[number] | undefined) =>
       !s
         ? msg('nobody')
         : s.source === 'gap'
           ? msg(`nobody (gap until ${formatLocal(s.end, a.zone)})`)
-          : msg(mention(s.userId), ` ${formatLocal(s.start, a.zone)} – ${formatLocal(s.end, a.zone)}`, s.source === 'override' ? ' (override)' : '');
+          : msg(
+              mention(s.userId),
+              ` ${formatLocal(s.start, a.zone)} – ${formatLocal(s.end, a.zone)}`,
+              s.source === 'override' ? ' (override)' : '',
+            );
     lines.push(msg(`• ${level}: now `, show(now), '; next ', show(next)));
   }
   const manager = schedule.chain(team, a.now, tenantId).at(-1);
@@ -262,16 +321,31 @@ function handoffCommand(deps: OncallCommandDeps, a: Ask): Message {
   const kind = sub.toLowerCase();
   if (kind === 'note' || kind === 'plan') {
     const text = rest.join(' ').trim();
-    if (!text) return error(`Say what the ${kind} is.`, kind === 'note' ? '/handoff note "INC-4 waits for the RMA part"' : '/handoff plan "Sat 10:00 PT firmware upgrade on sjc-obj-01"');
+    if (!text)
+      return error(
+        `Say what the ${kind} is.`,
+        kind === 'note'
+          ? '/handoff note "INC-4 waits for the RMA part"'
+          : '/handoff plan "Sat 10:00 PT firmware upgrade on sjc-obj-01"',
+      );
     const team = teamFor(deps, a, undefined);
     if (typeof team !== 'string') return team;
     deps.store.addNote({ team, kind, author: a.user, text: text.slice(0, 500) }, a.now);
     deps.store.audit({ at: a.now, actor: a.user, action: `handoff-${kind}`, detail: { team } });
-    return msg(kind === 'note' ? 'Noted for the next shift handoff of ' : 'Added to the weekend handoff plan of ', team, '.');
+    return msg(
+      kind === 'note' ? 'Noted for the next shift handoff of ' : 'Added to the weekend handoff plan of ',
+      team,
+      '.',
+    );
   }
   const team = teamFor(deps, a, sub || undefined);
-  if (typeof team !== 'string') return msg(team, ' Example: ', code('/handoff'), ' or ', code('/handoff note <text>'));
+  if (typeof team !== 'string')
+    return msg(team, ' Example: ', code('/handoff'), ' or ', code('/handoff note <text>'));
   const preview = deps.handoffs.preview(team, a.now);
   if (!preview) return msg(`No handoff for ${team} in the next 14 days.`);
-  return msg(bold(`Preview of the handoff at ${formatLocal(preview.at, a.zone)} (${a.zone})`), '\n\n', preview.message);
+  return msg(
+    bold(`Preview of the handoff at ${formatLocal(preview.at, a.zone)} (${a.zone})`),
+    '\n\n',
+    preview.message,
+  );
 }
