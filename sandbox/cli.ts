@@ -59,6 +59,7 @@ async function runOne(file: string, mode: 'http' | 'socket'): Promise<number> {
     clock,
     random: () => 0.5,
     integrations: scenario.integrations,
+    configFile: scenario.config,
   });
   const transcript = new Transcript(driver.config, () => clock.now());
   process.stdout.write(

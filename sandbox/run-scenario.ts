@@ -4,7 +4,7 @@ import type { Scenario, ScenarioStep } from './scenario.js';
 import { slackTs } from './slack-wire.js';
 import type { Transcript } from './transcript.js';
 
-const SHOWN = new Set(['chat.postMessage', 'chat.update', 'chat.postEphemeral']);
+const SHOWN = new Set(['chat.postMessage', 'chat.update', 'chat.postEphemeral', 'usergroups.users.update']);
 
 /** Replays a scenario against a running driver; returns the failed expectations (empty = success). */
 export async function runScenario(
@@ -39,10 +39,10 @@ export async function runScenario(
   const runStep = async (step: ScenarioStep): Promise<void> => {
     if ('note' in step) return transcript.heading(step.note);
     if ('command' in step) {
-      const { as, in: channel, text } = step.command;
-      transcript.person(as, channel, `/opsbot ${text}`);
-      const result = await driver.slashCommand({ user: as, channel, text });
-      if (result.status !== 200) failures.push(`/opsbot ${text}: HTTP ${result.status}`);
+      const { as, in: channel, text, slash } = step.command;
+      transcript.person(as, channel, `${slash} ${text}`);
+      const result = await driver.slashCommand({ user: as, channel, text, command: slash });
+      if (result.status !== 200) failures.push(`${slash} ${text}: HTTP ${result.status}`);
       return transcript.ephemeral(as, result.body?.text as string | undefined);
     }
     if ('mention' in step) {
@@ -149,6 +149,18 @@ export async function runScenario(
       });
       return;
     }
+    if ('press' in step) {
+      const { as, in: channel, message, action, value } = step.press;
+      const pattern = new RegExp(message);
+      const target = driver.slack
+        .messages(channel)
+        .filter((m) => m.bot_id && pattern.test(m.text))
+        .at(-1);
+      if (!target) return void failures.push(`press: no bot message in ${channel} matches /${message}/`);
+      transcript.person(as, channel, `clicks "${action}"`);
+      await driver.click({ user: as, channel, messageTs: target.ts, actionId: action, value });
+      return;
+    }
     if ('expect' in step) {
       await driver.settle();
       failures.push(...check(driver, transcript, step.expect));
@@ -176,6 +188,15 @@ function integrationBotId(name: string): string {
 type Expectation = Extract<ScenarioStep, { expect: unknown }>['expect'];
 
 function check(driver: SandboxDriver, transcript: Transcript, e: Expectation): string[] {
+  if ('usergroup' in e) {
+    const found = [...(driver.slack.usergroupMembers(e.usergroup) ?? [])].sort();
+    const wanted = [...e.members].sort();
+    return found.join(',') === wanted.join(',')
+      ? []
+      : [
+          `expected user group ${e.usergroup} to hold ${wanted.join(', ')}, found ${found.join(', ') || 'nobody'}`,
+        ];
+  }
   if ('messages' in e) {
     const count = driver.slack.messages(e.channel).filter((m) => m.bot_id).length;
     return count === e.messages

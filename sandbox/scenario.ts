@@ -15,9 +15,18 @@ const duration = z
 const Step = z.union([
   z.object({ note: z.string().describe('A heading printed in the transcript.') }).strict(),
   z
-    .object({ command: z.object({ as: userId, in: channelId, text: z.string() }).strict() })
+    .object({
+      command: z
+        .object({
+          as: userId,
+          in: channelId,
+          text: z.string(),
+          slash: z.enum(['/opsbot', '/oncall', '/handoff']).default('/opsbot'),
+        })
+        .strict(),
+    })
     .strict()
-    .describe('A person types /opsbot <text>.'),
+    .describe('A person types /opsbot <text> (or /oncall, /handoff with `slash`).'),
   z
     .object({ mention: z.object({ as: userId, in: channelId, text: z.string() }).strict() })
     .strict()
@@ -101,7 +110,27 @@ const Step = z.union([
     .strict(),
   z
     .object({
+      press: z
+        .object({
+          as: userId,
+          in: channelId,
+          message: z
+            .string()
+            .describe('A regex matching the bot message carrying the button (the latest wins).'),
+          action: z.string(),
+          value: z.string().optional(),
+        })
+        .strict()
+        .describe('A person clicks a button on a bot message (e.g. a swap request’s Take it).'),
+    })
+    .strict(),
+  z
+    .object({
       expect: z.union([
+        z
+          .object({ usergroup: z.string(), members: z.array(userId) })
+          .strict()
+          .describe('The Slack user group holds exactly these members (any order).'),
         z
           .object({
             channel: channelId,
@@ -128,6 +157,7 @@ export const ScenarioSchema = z
     name: z.string(),
     description: z.string().optional(),
     start: z.iso.datetime().default('2026-11-26T09:00:00Z').describe('Fake clock start (UTC).'),
+    config: z.string().optional().describe('Config file the bot runs with; default config/sandbox.yaml.'),
     integrations: z
       .boolean()
       .default(false)

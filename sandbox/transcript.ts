@@ -53,6 +53,10 @@ export class Transcript {
         this.emit(`${this.time(call.at)}  ← bot in ${where}: ${indent(String(text ?? ''))}`);
       } else if (call.method === 'chat.update') {
         this.emit(`${this.time(call.at)}  ↻ bot updated its card in ${where}: ${indent(String(text ?? ''))}`);
+      } else if (call.method === 'usergroups.users.update') {
+        this.emit(
+          `${this.time(call.at)}  ⚑ bot set user group ${call.args.usergroup} to ${String(call.args.users)}`,
+        );
       } else if (call.method === 'chat.postEphemeral') {
         this.emit(
           `${this.time(call.at)}  ← (only <@${call.args.user}> sees, in ${where}) ${indent(String(text ?? ''))}`,

@@ -20,6 +20,7 @@ describe.each(scenarios)('sandbox scenario %s', (path) => {
       clock,
       random: () => 0.5,
       integrations: loaded.scenario.integrations,
+      configFile: loaded.scenario.config,
     });
     const lines: string[] = [];
     try {
