@@ -78,6 +78,26 @@ export class UserGroupSync {
     return [...new Set(users)];
   }
 
+  /** Everyone the config could put in the group: its sources' rosters and its permanent members. */
+  configured(group: GroupConfig): string[] {
+    const { schedule } = this.deps;
+    const users = new Set<string>(group.members);
+    for (const source of group.sources) {
+      const team = schedule.team(source.team);
+      if (!team) continue;
+      const rosters = [
+        ...Object.entries(team.regions)
+          .filter(([region]) => source.region === undefined || region === source.region)
+          .map(([, roster]) => roster),
+        ...(team.weekend && source.region === undefined ? [team.weekend] : []),
+      ];
+      for (const roster of rosters)
+        for (const level of source.level ? [source.level] : (['primary', 'secondary'] as const))
+          for (const id of roster[level]?.users ?? []) users.add(id);
+    }
+    return [...users];
+  }
+
   jobs(): JobDefinition<never>[] {
     return [
       defineJob({
@@ -93,8 +113,11 @@ export class UserGroupSync {
     const group = this.groups.find((g) => g.id === groupId);
     if (!group) return { skipped: 'user group no longer configured' };
     const wanted = this.desired(group, now);
+    // Everyone configured is checked (so a broken roster entry is named before its shift comes),
+    // at least everyone who should be in the group now.
     const unusable: string[] = [];
-    for (const id of wanted) if (!(await this.deps.people.profile(id)).usable) unusable.push(id);
+    for (const id of new Set([...wanted, ...this.configured(group)]))
+      if (!(await this.deps.people.profile(id)).usable) unusable.push(id);
     const channel = this.opsChannel(group);
     if (unusable.length > 0 && channel) {
       this.deps.chat.post(
