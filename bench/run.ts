@@ -1,9 +1,10 @@
 // npm run bench [-- name ...]: runs the benchmarks, prints a table each, writes bench/results/*.json.
 import { alarmStorm } from './alarm-storm.js';
+import { handoffLateness } from './handoff-lateness.js';
 import { jobScheduler } from './job-scheduler.js';
 import { type Benchmark, printTable, writeResults } from './lib.js';
 
-const ALL: Benchmark[] = [jobScheduler, alarmStorm];
+const ALL: Benchmark[] = [jobScheduler, alarmStorm, handoffLateness];
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const selected = wanted.length ? ALL.filter((b) => wanted.includes(b.name)) : ALL;

@@ -78,18 +78,20 @@ export function shifts(
 /**
  * Boundaries in (after, until] where the person on call at some level of a team changes
  * (team-wide view, without tenant layers), one per team and instant, with an occurrence key
- * for the job that posts it.
+ * for the job that posts it. `team` limits it to one team (one handoff job asks about its own).
  */
 export function nextHandoffs(
   schedule: OncallSchedule,
   overrides: readonly Override[],
   after: number,
   until: number,
+  opts: { team?: string | undefined } = {},
 ): Handoff[] {
   const compiled = compileSchedule(schedule);
   const handoffs: Handoff[] = [];
   if (!(until > after)) return handoffs;
   for (const team of compiled.teams.values()) {
+    if (opts.team !== undefined && team.id !== opts.team) continue;
     const byInstant = new Map<number, HandoffChange[]>();
     for (const level of LEVELS) {
       const list = timeline(team, overrides, level, after, until + 1, undefined);

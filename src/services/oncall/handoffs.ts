@@ -104,13 +104,16 @@ export class Handoffs {
     return [handoff, dm, this.weekendJob.definition] as JobDefinition<never>[];
   }
 
-  /** Queues the boundaries of the next two days (idempotent); after an outage, the latest missed one. */
-  ensure(now: number): void {
+  /**
+   * Queues the boundaries of the next two days (idempotent); after an outage, the latest missed
+   * one. A handoff job extends only its own team's queue (`team`); start and overrides do all.
+   */
+  ensure(now: number, team?: string): void {
     const { schedule, scheduler, watermarks, tx } = this.deps;
-    const queuedThrough = watermarks.get(WATERMARK);
+    const queuedThrough = team ? undefined : watermarks.get(WATERMARK);
     const from = queuedThrough !== undefined && queuedThrough < now ? queuedThrough : now;
     const until = now + HANDOFF_HORIZON_MS;
-    const all = schedule.handoffs(from, until);
+    const all = schedule.handoffs(from, until, team);
     const latestMissed = new Map<string, number>();
     for (const h of all) if (h.at <= now) latestMissed.set(h.team, h.at);
     const dmMs = schedule.config.handoff.dmMinutesBefore * 60_000;
@@ -134,13 +137,14 @@ export class Handoffs {
           });
         }
       }
-      watermarks.set(WATERMARK, Math.max(until, queuedThrough ?? 0), now);
+      // The watermark says how far every team is queued: only a full pass may move it.
+      if (!team) watermarks.set(WATERMARK, Math.max(until, queuedThrough ?? 0), now);
     });
   }
 
   /** What the next handoff of a team will say (for `/handoff`), without posting or claiming notes. */
   preview(team: string, now: number) {
-    const next = this.deps.schedule.handoffs(now, now + 14 * 86_400_000).find((h) => h.team === team);
+    const next = this.deps.schedule.handoffs(now, now + 14 * 86_400_000, team)[0];
     if (!next) return undefined;
     return {
       at: next.at,
@@ -154,9 +158,9 @@ export class Handoffs {
 
   private async postHandoff(team: string, at: number, now: number): Promise<unknown> {
     const { schedule, store, messages, chat, groups, tx } = this.deps;
-    const h = schedule.handoffs(at - 1, at).find((x) => x.team === team && x.at === at);
+    const h = schedule.handoffs(at - 1, at, team).find((x) => x.at === at);
     if (!h) return { skipped: 'no handoff at this instant any more (an override moved it)' };
-    if (schedule.handoffs(at, now).some((x) => x.team === team))
+    if (schedule.handoffs(at, now, team).length > 0)
       return { skipped: 'superseded by a later missed handoff' };
     const channel = schedule.team(team)?.channel;
     const lateByMs = now - at > schedule.config.handoff.lateAfterSeconds * 1000 ? now - at : 0;
@@ -169,7 +173,7 @@ export class Handoffs {
       }
       groups.enqueueFor(team, `boundary:${new Date(at).toISOString()}`);
     });
-    this.ensure(Math.max(at, now));
+    this.ensure(Math.max(at, now), team);
     return { posted: h.key, lateByMs };
   }
 

@@ -92,8 +92,9 @@ export class ScheduleService {
     return shifts(this.deps.schedule, overrides, team, from, to);
   }
 
-  handoffs(after: number, until: number) {
-    return nextHandoffs(this.deps.schedule, this.overrides(), after, until);
+  /** Boundaries in (after, until] where someone hands over (of one team, or of all). */
+  handoffs(after: number, until: number, team?: string) {
+    return nextHandoffs(this.deps.schedule, this.overrides(), after, until, { team });
   }
 
   chain(team: string, at: number, tenantId?: string): string[] {
