@@ -5,11 +5,10 @@
 // the on-call load report. Without an `oncall:` section only the handoff-sections contract is
 // provided and responders stay the tenants' contacts.
 import type { CapabilityFactory } from '../app.js';
-import { bold, emoji, join, msg } from '../domain/message.js';
-import { coverageGaps } from '../domain/oncall/index.js';
 import { oncallFeedRoute } from '../http/oncall-feeds.js';
 import { recurringJob } from '../jobs/recurring.js';
 import { CalendarFeeds } from '../services/oncall/feeds.js';
+import { CoverageWarnings } from '../services/oncall/gaps.js';
 import { type HandoffContext, HandoffMessages, loadTable } from '../services/oncall/handoff-message.js';
 import { Handoffs } from '../services/oncall/handoffs.js';
 import { LoadService } from '../services/oncall/load.js';
@@ -29,8 +28,6 @@ declare module '../app.js' {
     oncall: { handoffSections: Sections<HandoffContext> };
   }
 }
-
-const GAP_HORIZON_MS = 14 * 86_400_000;
 
 export const oncall: CapabilityFactory = (k) => {
   const handoffSections = new Sections<HandoffContext>();
@@ -99,31 +96,12 @@ export const oncall: CapabilityFactory = (k) => {
   });
 
   // Coverage gaps of the next 14 days: logged and posted at start and every day, once a day.
-  const postGaps = (now: number) => {
-    const gaps = coverageGaps(config, now, now + GAP_HORIZON_MS);
-    for (const gap of gaps) k.logger.warn({ team: gap.team, level: gap.level }, gap.message);
-    const day = new Date(now).toISOString().slice(0, 10);
-    for (const team of config.teams) {
-      const channel = config.opsChannel ?? team.channel;
-      const own = gaps.filter((g) => g.team === team.id);
-      if (!channel || own.length === 0) continue;
-      k.chat.post(
-        { channel },
-        msg(
-          emoji('warning'),
-          ' ',
-          bold(`On-call coverage gaps for ${team.id} in the next 14 days (${own.length})`),
-          '\n',
-          join(
-            own.slice(0, 20).map((g) => msg(`• ${g.message}`)),
-            '\n',
-          ),
-        ),
-        `oncall-gaps:${team.id}:${day}`,
-      );
-    }
-    return { gaps: gaps.length };
-  };
+  const gaps = new CoverageWarnings({
+    schedule: config,
+    chat: k.chat,
+    logger: k.logger.child({ component: 'oncall' }),
+  });
+  const postGaps = (now: number) => gaps.warn(now);
   const gapCheck = recurringJob(k.scheduler, {
     kind: 'oncall.coverage-gaps',
     failure: { what: 'check the on-call schedule for coverage gaps' },
@@ -141,7 +119,6 @@ export const oncall: CapabilityFactory = (k) => {
         handoffs,
         load,
         feeds,
-        store,
         staff: k.staff,
         tenants: k.tenants,
         people: k.directory,

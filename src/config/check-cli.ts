@@ -3,8 +3,11 @@
 // A valid file can still be useless in this environment: a tenant naming a Jira site
 // (jira.site: JIRA_HELIX) whose settings are not set gets a warning on stderr (exit stays 0).
 // The npm script reads .env when present, so the warning sees what `npm start` would see.
+// On-call rotations that leave coverage gaps in the next 14 days are accepted, with a warning
+// per gap (team, level, the stretch in UTC and in the region's zone).
 import { readFileSync } from 'node:fs';
 import { LineCounter, parseDocument } from 'yaml';
+import { coverageGaps } from '../domain/oncall/index.js';
 import { unconfiguredJiraSites, unconfiguredJiraSiteWarning } from '../integrations/from-env.js';
 import { DEFAULT_CONFIG_FILE } from './env.js';
 import { loadConfigFile } from './load.js';
@@ -24,6 +27,11 @@ if (result.ok) {
       const line = lineOf(['tenants', use.tenantIndex, 'jira', 'site']);
       console.error(`warning: ${unconfiguredJiraSiteWarning(use, line ? `${file}:${line}` : file)}`);
     }
+  }
+  if (result.config.oncall) {
+    const now = Date.now();
+    for (const gap of coverageGaps(result.config.oncall, now, now + 14 * 86_400_000))
+      console.error(`warning: ${file}: oncall: ${gap.message}`);
   }
 } else {
   for (const problem of result.problems) console.error(problem);

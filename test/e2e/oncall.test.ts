@@ -152,6 +152,10 @@ describe('on-call', () => {
       /already over/,
     );
     expect(await oncall(h, 'override nobody now +2h')).toMatch(/Say who/);
+    expect(await oncall(h, 'override <@U0NOBODY99> now +2h')).toMatch(/don’t know `U0NOBODY99`.*Example/);
+    expect(await oncall(h, 'override <@U0APJENG02> 18:00 17:00')).toMatch(/end is before the start/);
+    expect(await oncall(h, 'load forever')).toMatch(/period.*Example/);
+    expect(await oncall(h, 'cancel OV-77')).toMatch(/no override OV-77/);
     expect(await oncall(h, 'nosuchteam')).toMatch(/don't know the team/);
     expect(await oncall(h, '', 'U0CUSTOMR1')).toMatch(/Only the vendor/);
     const feed = (await oncall(h, 'feed vaas')).match(/`([^`]+)`/)?.[1] ?? '';

@@ -142,6 +142,19 @@ export class Handoffs {
     });
   }
 
+  /** A note for the next shift handoff, or a plan for the next weekend handoff (audited). */
+  note(n: { team: string; kind: 'note' | 'plan'; author: string; text: string }, now: number): void {
+    this.deps.tx(() => {
+      this.deps.store.addNote({ ...n, text: n.text.slice(0, 500) }, now);
+      this.deps.store.audit({
+        at: now,
+        actor: n.author,
+        action: `handoff-${n.kind}`,
+        detail: { team: n.team },
+      });
+    });
+  }
+
   /** What the next handoff of a team will say (for `/handoff`), without posting or claiming notes. */
   preview(team: string, now: number) {
     const next = this.deps.schedule.handoffs(now, now + 14 * 86_400_000, team)[0];

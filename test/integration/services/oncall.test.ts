@@ -178,3 +178,32 @@ describe('user-group sync', () => {
     expect(fake.members.get('S0ONCALL01')?.sort()).toEqual(['U0APJENG01', 'U0ONCMGR01']);
   });
 });
+
+describe('coverage gaps', () => {
+  it('logs and posts the gaps of the next 14 days once a day, naming team, level and both zones', async () => {
+    const config = oncallConfig();
+    const oncall = config.oncall;
+    if (!oncall) throw new Error('no oncall section');
+    // A US shift ending at 15:00 in Los Angeles leaves an hour before APJ's 08:00 in Singapore.
+    const gappy = {
+      ...oncall,
+      regions: oncall.regions.map((r) =>
+        r.name === 'US' ? { ...r, shift: { ...r.shift, end: '15:00' } } : r,
+      ),
+    };
+    const { CoverageWarnings } = await import('../../../src/services/oncall/gaps.js');
+    const w = setup().w;
+    const log = (await import('../../helpers/logger.js')).memoryLogger('warn');
+    const warnings = new CoverageWarnings({ schedule: gappy, chat: w.chat, logger: log.logger });
+    const now = Date.parse('2026-12-02T12:00:00Z');
+    expect(warnings.warn(now).gaps).toBeGreaterThan(0);
+    warnings.warn(now + 3_600_000);
+    expect(w.chat.posts).toHaveLength(1);
+    const text = plainText(w.chat.posts[0]?.message ?? []);
+    expect(text).toMatch(/coverage gaps for vaas/);
+    expect(text).toMatch(
+      /no primary on call 2026-12-02 23:00 – 2026-12-03 00:00 UTC = 2026-12-02 15:00–16:00 America\/Los_Angeles \(US\)/,
+    );
+    expect(log.lines.some((l) => l.includes('no primary on call 2026-12-02 23:00'))).toBe(true);
+  });
+});

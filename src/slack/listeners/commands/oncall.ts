@@ -13,10 +13,10 @@ import type { Handoffs } from '../../../services/oncall/handoffs.js';
 import type { LoadService } from '../../../services/oncall/load.js';
 import { type OverrideService, TAKE_SWAP_ACTION } from '../../../services/oncall/overrides.js';
 import type { ScheduleService } from '../../../services/oncall/schedule.js';
+import { whoIsOnNow } from '../../../services/oncall/who.js';
 import type { ChatPort, PeopleProfiles } from '../../../services/ports.js';
 import type { StaffDirectory } from '../../../services/staff-directory.js';
 import type { TenantDirectory } from '../../../services/tenant-directory.js';
-import type { OncallStore } from '../../../store/oncall-store.js';
 import type { SlackSurface } from '../../surface.js';
 import { toMrkdwn } from '../../views/render-message.js';
 import { tokenize } from './router.js';
@@ -27,7 +27,6 @@ export interface OncallCommandDeps {
   handoffs: Handoffs;
   load: LoadService;
   feeds: CalendarFeeds;
-  store: OncallStore;
   staff: StaffDirectory;
   tenants: TenantDirectory;
   people: PeopleProfiles;
@@ -148,6 +147,18 @@ function teamFor(deps: OncallCommandDeps, a: Ask, named: string | undefined): st
 
 const error = (what: string, example: string): Message => msg(what, ' Example: ', code(example));
 
+/** A mention of someone Slack does not know (or who cannot be on call): say so. */
+async function unknownUser(deps: OncallCommandDeps, ids: string[]): Promise<Message | undefined> {
+  for (const id of ids)
+    if (!(await deps.people.profile(id)).usable)
+      return msg(
+        'I don’t know ',
+        code(id),
+        ' (or they cannot be on call): mention a person of this workspace.',
+      );
+  return undefined;
+}
+
 async function oncallCommand(deps: OncallCommandDeps, a: Ask): Promise<Message> {
   const [sub = '', ...rest] = a.args;
   const { overrides, schedule } = deps;
@@ -157,6 +168,8 @@ async function oncallCommand(deps: OncallCommandDeps, a: Ask): Promise<Message> 
     case 'override': {
       const userId = userOf(rest[0]);
       if (!userId) return error('Say who: a @mention.', '/oncall override @alice now +4h');
+      const unknown = await unknownUser(deps, [userId]);
+      if (unknown) return msg(unknown, ' Example: ', code('/oncall override @alice now +4h'));
       const from = rest[1] ? parseWhen(rest[1], a.now, a.zone) : undefined;
       const to = from !== undefined && rest[2] ? parseWhen(rest[2], a.now, a.zone, from) : undefined;
       if (from === undefined || to === undefined)
@@ -274,7 +287,7 @@ async function oncallCommand(deps: OncallCommandDeps, a: Ask): Promise<Message> 
   }
 }
 
-/** `/oncall [team|tenant|region]`: now and next per level, in the asker's zone. */
+/** `/oncall [team|tenant|region]`: the target resolved here, the answer from the service. */
 function whoIsOn(deps: OncallCommandDeps, a: Ask, target: string | undefined): Message {
   const { schedule } = deps;
   const region = schedule.config.regions.find((r) => r.name.toLowerCase() === target?.toLowerCase());
@@ -286,34 +299,7 @@ function whoIsOn(deps: OncallCommandDeps, a: Ask, target: string | undefined): M
       ` Regions: ${schedule.config.regions.map((r) => r.name).join(', ')}. Example: `,
       code('/oncall EMEA'),
     );
-  const lines: Message[] = [];
-  const horizon = a.now + 14 * 86_400_000;
-  for (const level of schedule.levelsOf(team)) {
-    const shifts = schedule
-      .shifts(team, a.now, horizon, tenantId)
-      [level].filter((s) => s.end > a.now && (!region || s.region === region.name));
-    const [now, next] =
-      shifts[0] && shifts[0].start <= a.now ? [shifts[0], shifts[1]] : [undefined, shifts[0]];
-    const show = (s: (typeof shifts)[number] | undefined) =>
-      !s
-        ? msg('nobody')
-        : s.source === 'gap'
-          ? msg(`nobody (gap until ${formatLocal(s.end, a.zone)})`)
-          : msg(
-              mention(s.userId),
-              ` ${formatLocal(s.start, a.zone)} – ${formatLocal(s.end, a.zone)}`,
-              s.source === 'override' ? ' (override)' : '',
-            );
-    lines.push(msg(`• ${level}: now `, show(now), '; next ', show(next)));
-  }
-  const manager = schedule.chain(team, a.now, tenantId).at(-1);
-  return msg(
-    bold(`On call for ${team}${region ? ` in ${region.name}` : ''}${tenantId ? ` (for ${tenantId})` : ''}`),
-    '\n',
-    join(lines, '\n'),
-    manager ? msg('\nEscalation ends with ', mention(manager)) : '',
-    `\nTimes in ${a.zone}.`,
-  );
+  return whoIsOnNow(schedule, { team, region: region?.name, tenantId, now: a.now, zone: a.zone });
 }
 
 function handoffCommand(deps: OncallCommandDeps, a: Ask): Message {
@@ -330,8 +316,7 @@ function handoffCommand(deps: OncallCommandDeps, a: Ask): Message {
       );
     const team = teamFor(deps, a, undefined);
     if (typeof team !== 'string') return team;
-    deps.store.addNote({ team, kind, author: a.user, text: text.slice(0, 500) }, a.now);
-    deps.store.audit({ at: a.now, actor: a.user, action: `handoff-${kind}`, detail: { team } });
+    deps.handoffs.note({ team, kind, author: a.user, text }, a.now);
     return msg(
       kind === 'note' ? 'Noted for the next shift handoff of ' : 'Added to the weekend handoff plan of ',
       team,
