@@ -143,6 +143,18 @@ describe('on-call', () => {
     await h.finish();
   });
 
+  it('adds the week’s on-call load to the Monday weekly digest', async () => {
+    h = await start('2026-12-07T07:59:00Z'); // Monday, a minute before 08:00 in London
+    await h.channel(dm('U0EMEAEN02')).expectMessage(/You are primary on call/);
+    await h.advance('1m');
+    await h.channel(ONCALL).expectMessage(/Shift handoff/);
+    const digest = await h.channel('C0HELXOPS1').expectMessage(/Weekly digest for Helix AI/);
+    expect(digest.text).toMatch(
+      /On-call load \(vaas\)[\s\S]*<@U0EMEAEN02>: 47h on call \(47h outside working hours, 47h weekend\)/,
+    );
+    await h.finish();
+  });
+
   it('refuses bad input with an example and serves calendar feeds only with their token', async () => {
     h = await start('2026-12-02T01:00:00Z');
     expect(await oncall(h, 'override <@U0APJENG02> tomorrowish +2h')).toMatch(
