@@ -4,7 +4,13 @@
 // read-only deps: it posts nothing, so `/handoff` can preview exactly what will be posted.
 import { formatDuration } from '../../domain/clock.js';
 import { bold, code, emoji, join, type Message, mention, msg } from '../../domain/message.js';
-import { formatRange, type Handoff, type Level, type LoadReport } from '../../domain/oncall/index.js';
+import {
+  formatLocal,
+  formatRange,
+  type Handoff,
+  type Level,
+  type LoadReport,
+} from '../../domain/oncall/index.js';
 import type { Sections } from '../../services/sections.js';
 import type { Incident, IncidentStore } from '../../store/incident-store.js';
 import type { JobStore } from '../../store/job-store.js';
@@ -51,8 +57,8 @@ export class HandoffMessages {
       emoji('arrows_counterclockwise'),
       ' ',
       bold(`Shift handoff — ${team?.name ?? h.team}`),
-      ` at ${formatRange(h.at, h.at, 'UTC').slice(0, 16)} UTC`,
-      zone ? ` (${formatRange(h.at, h.at, zone).slice(11, 16)} ${zone})` : '',
+      ` at ${formatLocal(h.at, 'UTC')} UTC`,
+      zone ? ` (${formatLocal(h.at, zone).slice(11)} ${zone})` : '',
       opts.lateByMs > 0
         ? msg(' ', emoji('warning'), ` late: posted ${formatDuration(opts.lateByMs)} after the boundary`)
         : '',
@@ -130,8 +136,8 @@ export class HandoffMessages {
             )
           : 'nothing planned',
       ),
-      roster,
-      this.escalationPath(teamId, roster.at),
+      roster.message,
+      this.escalationPath(teamId, roster.startsAt),
       opts.load ?? msg(),
     ];
     return this.assemble(parts, { team: teamId, tenantIds, at: opts.at, weekend: true });
@@ -202,7 +208,7 @@ export class HandoffMessages {
   }
 
   /** Who covers the coming weekend (the weekend layer's shifts after `at`), per level. */
-  private weekendRoster(teamId: string, at: number): Message & { at: number } {
+  private weekendRoster(teamId: string, at: number): { message: Message; startsAt: number } {
     const { schedule } = this.deps;
     const team = schedule.team(teamId);
     const zone = team?.weekend?.zone ?? 'UTC';
@@ -222,7 +228,7 @@ export class HandoffMessages {
         }),
     );
     const message = msg(bold('Weekend roster'), '\n', lines.length ? join(lines, '\n') : 'no weekend layer');
-    return Object.assign(message, { at: starts });
+    return { message, startsAt: starts };
   }
 
   private escalationPath(teamId: string, at: number): Message {

@@ -266,17 +266,14 @@ async function oncallCommand(deps: OncallCommandDeps, a: Ask): Promise<Message> 
       );
     }
     case 'feed': {
-      if (rest[0] === 'me' || rest[0] === undefined) {
-        if (rest[0] === undefined && schedule.teamIds().length > 1)
-          return error('Whose feed?', '/oncall feed me');
-        if (rest[0] === 'me')
-          return msg(
-            'Your calendar feed (keep it private): ',
-            code(deps.feeds.path({ kind: 'person', userId: a.user }, a.now)),
-          );
-      }
+      // `me`: your own shifts across teams; otherwise a team's (the channel's, or the only one).
+      if (rest[0] === 'me')
+        return msg(
+          'Your calendar feed (keep it private): ',
+          code(deps.feeds.path({ kind: 'person', userId: a.user }, a.now)),
+        );
       const team = teamFor(deps, a, rest[0]);
-      if (typeof team !== 'string') return team;
+      if (typeof team !== 'string') return msg(team, ' Or your own: ', code('/oncall feed me'));
       return msg(
         `Calendar feed of ${team} (keep it private): `,
         code(deps.feeds.path({ kind: 'schedule', team }, a.now)),
