@@ -161,7 +161,7 @@ async function unknownUser(deps: OncallCommandDeps, ids: string[]): Promise<Mess
 
 async function oncallCommand(deps: OncallCommandDeps, a: Ask): Promise<Message> {
   const [sub = '', ...rest] = a.args;
-  const { overrides, schedule } = deps;
+  const { overrides } = deps;
   switch (sub.toLowerCase()) {
     case 'help':
       return msg(ONCALL_HELP);
