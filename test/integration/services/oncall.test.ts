@@ -207,3 +207,68 @@ describe('coverage gaps', () => {
     expect(log.lines.some((l) => l.includes('no primary on call 2026-12-02 23:00'))).toBe(true);
   });
 });
+
+describe('handoff jobs across DST', () => {
+  async function handoffsWorld() {
+    const s = setup();
+    const { HandoffMessages } = await import('../../../src/services/oncall/handoff-message.js');
+    const { Handoffs, HANDOFF_JOB } = await import('../../../src/services/oncall/handoffs.js');
+    const { LoadService } = await import('../../../src/services/oncall/load.js');
+    const { Sections } = await import('../../../src/services/sections.js');
+    const messages = new HandoffMessages({
+      schedule: s.schedule,
+      incidents: s.w.incidents,
+      links: s.w.links,
+      jobs: s.w.jobs,
+      tenants: s.w.tenants,
+      sections: new Sections(),
+    });
+    const handoffs = new Handoffs({
+      schedule: s.schedule,
+      store: s.store,
+      messages,
+      scheduler: s.w.scheduler,
+      chat: s.w.chat,
+      people: s.fake,
+      watermarks: s.w.watermarks,
+      groups: s.groups,
+      load: new LoadService(s.schedule, s.store),
+      incidents: s.w.incidents,
+      tx: s.w.tx,
+      clock: s.w.clock,
+      logger: s.w.logger,
+    });
+    for (const job of handoffs.jobs()) s.w.scheduler.define(job);
+    const runAts = () =>
+      s.w
+        .jobsOf(HANDOFF_JOB)
+        .map((j) => new Date(j.runAt).toISOString())
+        .sort();
+    return { ...s, handoffs, runAts };
+  }
+
+  it('queues each boundary at its own instant once Europe springs forward, two weeks after Los Angeles', async () => {
+    const { w, handoffs, runAts } = await handoffsWorld();
+    w.clock.setTime('2027-03-28T12:00:00Z'); // Sunday: London is on BST since 01:00 UTC
+    handoffs.ensure(w.clock.now());
+    expect(runAts()).toEqual([
+      // No boundary at Monday 00:00 UTC: the weekend engineer (U0APJENG02) is also APJ's this week.
+      '2027-03-29T07:00:00.000Z', // APJ → EMEA, 08:00 BST (an hour earlier than last week)
+      '2027-03-29T15:00:00.000Z', // EMEA → US, 08:00 PDT (since 14 March)
+      '2027-03-30T00:00:00.000Z',
+      '2027-03-30T07:00:00.000Z',
+    ]);
+  });
+
+  it('after the autumn change in London, EMEA takes over at 08:00 UTC again; 1 ms before, nothing is due', async () => {
+    const { w, handoffs, runAts } = await handoffsWorld();
+    w.clock.setTime('2027-10-31T12:00:00Z'); // Sunday: London back on GMT since 01:00 UTC
+    handoffs.ensure(w.clock.now());
+    expect(runAts()).toContain('2027-11-01T08:00:00.000Z');
+    expect(runAts()).toContain('2027-11-01T15:00:00.000Z'); // Los Angeles still on PDT until 7 November
+    w.clock.setTime('2027-11-01T07:59:59.999Z');
+    expect(w.jobs.dueJobs(w.clock.now(), 10).filter((j) => j.kind === 'oncall.handoff')).toHaveLength(1); // APJ's, at 00:00
+    w.clock.setTime('2027-11-01T08:00:00.000Z');
+    expect(w.jobs.dueJobs(w.clock.now(), 10).filter((j) => j.kind === 'oncall.handoff')).toHaveLength(2);
+  });
+});
