@@ -18,6 +18,8 @@ import { UserGroupSync } from '../services/oncall/user-groups.js';
 import { contactResponders } from '../services/responders.js';
 import { Sections } from '../services/sections.js';
 import { SlackButtonMessages } from '../slack/button-messages.js';
+import * as swapButton from '../slack/listeners/actions/oncall-swap.js';
+import * as handoffCommand from '../slack/listeners/commands/handoff.js';
 import * as oncallCommands from '../slack/listeners/commands/oncall.js';
 import { OncallStore } from '../store/oncall-store.js';
 
@@ -112,8 +114,8 @@ export const oncall: CapabilityFactory = (k) => {
   return {
     name: 'oncall',
     jobs: [...handoffs.jobs(), ...groups.jobs(), gapCheck.definition],
-    slack: (surface) =>
-      oncallCommands.register(surface, {
+    slack: (surface) => {
+      const deps = {
         schedule,
         overrides,
         handoffs,
@@ -124,7 +126,11 @@ export const oncall: CapabilityFactory = (k) => {
         people: k.directory,
         chat: k.chat,
         clock: k.clock,
-      }),
+      };
+      oncallCommands.register(surface, deps);
+      handoffCommand.register(surface, deps);
+      swapButton.register(surface, deps);
+    },
     routes: [oncallFeedRoute({ feeds, clock: k.clock })],
     start: (now) => {
       k.tx(() => {

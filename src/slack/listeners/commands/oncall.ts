@@ -1,54 +1,26 @@
-// `/oncall` and `/handoff`, and the swap request's *Take it* button. Thin: parse the text, ask
-// one service, answer ephemerally (errors say what was wrong and show a correct example). Staff
-// only, and never in a customer's shared channel (customers may read it). Times are read and
-// shown in the asker's own time zone (users.info).
-import type { BlockAction, ButtonAction } from '@slack/bolt';
-import type { Clock } from '../../../domain/clock.js';
+// `/oncall`: who is on call now and next, overrides, swaps, taking a shift, swap requests, the
+// load report and calendar feed addresses. Thin: parse the text, ask one service, answer
+// ephemerally (errors say what was wrong and show a correct example). Times are read and shown
+// in the asker's own time zone.
 import { parseDuration } from '../../../domain/clock.js';
 import { bold, code, join, type Message, mention, msg } from '../../../domain/message.js';
-import { formatLocal, LEVELS, type Level, parseWhen, WHEN_EXAMPLES } from '../../../domain/oncall/index.js';
-import type { CalendarFeeds } from '../../../services/oncall/feeds.js';
+import { formatLocal, parseWhen, WHEN_EXAMPLES } from '../../../domain/oncall/index.js';
 import { loadTable } from '../../../services/oncall/handoff-message.js';
-import type { Handoffs } from '../../../services/oncall/handoffs.js';
-import type { LoadService } from '../../../services/oncall/load.js';
-import { type OverrideService, TAKE_SWAP_ACTION } from '../../../services/oncall/overrides.js';
-import type { ScheduleService } from '../../../services/oncall/schedule.js';
+import { TAKE_SWAP_ACTION } from '../../../services/oncall/overrides.js';
 import { whoIsOnNow } from '../../../services/oncall/who.js';
-import type { ChatPort, PeopleProfiles } from '../../../services/ports.js';
-import type { StaffDirectory } from '../../../services/staff-directory.js';
-import type { TenantDirectory } from '../../../services/tenant-directory.js';
 import type { SlackSurface } from '../../surface.js';
 import { toMrkdwn } from '../../views/render-message.js';
-import { tokenize } from './router.js';
-
-export interface OncallCommandDeps {
-  schedule: ScheduleService;
-  overrides: OverrideService;
-  handoffs: Handoffs;
-  load: LoadService;
-  feeds: CalendarFeeds;
-  staff: StaffDirectory;
-  tenants: TenantDirectory;
-  people: PeopleProfiles;
-  chat: ChatPort;
-  clock: Clock;
-}
-
-interface Ask {
-  user: string;
-  channel: string;
-  args: string[];
-  zone: string;
-  now: number;
-}
-
-const USER = /^<@([UW][A-Z0-9]{8,})(?:\|[^>]*)?>$|^@?([UW][A-Z0-9]{8,})$/;
-const userOf = (text: string | undefined) => {
-  const m = USER.exec(text ?? '');
-  return m ? (m[1] ?? m[2]) : undefined;
-};
-const isLevel = (text: string | undefined): text is Level => LEVELS.includes(text as Level);
-const clip = (text: string) => text.replace(/[`\n]/g, '').slice(0, 40);
+import {
+  type Ask,
+  askOf,
+  error,
+  isLevel,
+  type OncallCommandDeps,
+  refusal,
+  teamFor,
+  unknownUser,
+  userOf,
+} from './oncall-context.js';
 
 const ONCALL_HELP = [
   '*/oncall commands*',
@@ -64,51 +36,11 @@ const ONCALL_HELP = [
 ].join('\n');
 
 export function register(surface: SlackSurface, deps: OncallCommandDeps): void {
-  const guard = (user: string, channel: string): string | undefined => {
-    if (!deps.staff.isStaff(user)) return 'Only the vendor’s support staff can use on-call commands.';
-    if (deps.tenants.channel(channel)?.role === 'customer')
-      return 'Not in a shared customer channel: ask from an internal channel or a DM.';
-    return undefined;
-  };
-  const ask = async (user: string, channel: string, text: string): Promise<Ask> => ({
-    user,
-    channel,
-    args: tokenize(text.trim()),
-    zone: (await deps.people.profile(user)).zone ?? 'UTC',
-    now: deps.clock.now(),
-  });
-
   surface.command('/oncall', async ({ command, ack }) => {
-    const refused = guard(command.user_id, command.channel_id);
+    const refused = refusal(deps, command.user_id, command.channel_id);
     if (refused) return void (await ack({ response_type: 'ephemeral', text: refused }));
-    const reply = await oncallCommand(
-      deps,
-      await ask(command.user_id, command.channel_id, command.text ?? ''),
-    );
-    await ack({ response_type: 'ephemeral', text: toMrkdwn(reply) });
-  });
-
-  surface.command('/handoff', async ({ command, ack }) => {
-    const refused = guard(command.user_id, command.channel_id);
-    if (refused) return void (await ack({ response_type: 'ephemeral', text: refused }));
-    const reply = handoffCommand(deps, await ask(command.user_id, command.channel_id, command.text ?? ''));
-    await ack({ response_type: 'ephemeral', text: toMrkdwn(reply) });
-  });
-
-  surface.action(TAKE_SWAP_ACTION, async ({ ack, body, action }) => {
-    await ack();
-    const click = body as BlockAction;
-    const user = click.user.id;
-    const channel = click.channel?.id ?? '';
-    const result = deps.staff.isStaff(user)
-      ? deps.overrides.takeRequest(user, Number((action as ButtonAction).value), deps.clock.now())
-      : { ok: false, message: msg('Only the vendor’s support staff can take on-call shifts.') };
-    deps.chat.postEphemeral(
-      channel,
-      user,
-      result.message,
-      `ephemeral:${TAKE_SWAP_ACTION}:${click.trigger_id}`,
-    );
+    const ask = await askOf(deps, command.user_id, command.channel_id, command.text ?? '');
+    await ack({ response_type: 'ephemeral', text: toMrkdwn(await oncallCommand(deps, ask)) });
   });
 }
 
@@ -119,44 +51,6 @@ export function registerUnconfigured(surface: SlackSurface): void {
   surface.command('/oncall', async ({ ack }) => ack({ response_type: 'ephemeral', text }));
   surface.command('/handoff', async ({ ack }) => ack({ response_type: 'ephemeral', text }));
   surface.action(TAKE_SWAP_ACTION, async ({ ack }) => ack());
-}
-
-/** Which team a command is about: named, the channel's tenant's, the team's own channel, or the only one. */
-function teamFor(deps: OncallCommandDeps, a: Ask, named: string | undefined): string | Message {
-  const { schedule } = deps;
-  if (named) {
-    if (schedule.team(named)) return named;
-    const ofTenant = deps.tenants.tenant(named) ? schedule.teamOfTenant(named) : undefined;
-    if (ofTenant) return ofTenant;
-    return msg(
-      `I don't know the team or tenant `,
-      code(clip(named)),
-      `. Teams: ${schedule.teamIds().join(', ')}.`,
-    );
-  }
-  const here = deps.tenants.channel(a.channel)?.tenant.id;
-  const fromChannel =
-    (here && schedule.teamOfTenant(here)) ?? schedule.config.teams.find((t) => t.channel === a.channel)?.id;
-  if (fromChannel) return fromChannel;
-  if (schedule.teamIds().length === 1) return schedule.teamIds()[0] as string;
-  return msg(
-    `Which team? Teams: ${schedule.teamIds().join(', ')}. Example: `,
-    code(`/oncall ${schedule.teamIds()[0]}`),
-  );
-}
-
-const error = (what: string, example: string): Message => msg(what, ' Example: ', code(example));
-
-/** A mention of someone Slack does not know (or who cannot be on call): say so. */
-async function unknownUser(deps: OncallCommandDeps, ids: string[]): Promise<Message | undefined> {
-  for (const id of ids)
-    if (!(await deps.people.profile(id)).usable)
-      return msg(
-        'I don’t know ',
-        code(id),
-        ' (or they cannot be on call): mention a person of this workspace.',
-      );
-  return undefined;
 }
 
 async function oncallCommand(deps: OncallCommandDeps, a: Ask): Promise<Message> {
@@ -297,37 +191,4 @@ function whoIsOn(deps: OncallCommandDeps, a: Ask, target: string | undefined): M
       code('/oncall EMEA'),
     );
   return whoIsOnNow(schedule, { team, region: region?.name, tenantId, now: a.now, zone: a.zone });
-}
-
-function handoffCommand(deps: OncallCommandDeps, a: Ask): Message {
-  const [sub = '', ...rest] = a.args;
-  const kind = sub.toLowerCase();
-  if (kind === 'note' || kind === 'plan') {
-    const text = rest.join(' ').trim();
-    if (!text)
-      return error(
-        `Say what the ${kind} is.`,
-        kind === 'note'
-          ? '/handoff note "INC-4 waits for the RMA part"'
-          : '/handoff plan "Sat 10:00 PT firmware upgrade on sjc-obj-01"',
-      );
-    const team = teamFor(deps, a, undefined);
-    if (typeof team !== 'string') return team;
-    deps.handoffs.note({ team, kind, author: a.user, text }, a.now);
-    return msg(
-      kind === 'note' ? 'Noted for the next shift handoff of ' : 'Added to the weekend handoff plan of ',
-      team,
-      '.',
-    );
-  }
-  const team = teamFor(deps, a, sub || undefined);
-  if (typeof team !== 'string')
-    return msg(team, ' Example: ', code('/handoff'), ' or ', code('/handoff note <text>'));
-  const preview = deps.handoffs.preview(team, a.now);
-  if (!preview) return msg(`No handoff for ${team} in the next 14 days.`);
-  return msg(
-    bold(`Preview of the handoff at ${formatLocal(preview.at, a.zone)} (${a.zone})`),
-    '\n\n',
-    preview.message,
-  );
 }
