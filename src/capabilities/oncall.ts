@@ -82,6 +82,8 @@ export const oncall: CapabilityFactory = (k) => {
     store,
     chat: k.chat,
     buttons: new SlackButtonMessages(k.chat),
+    people: k.directory,
+    scheduler: k.scheduler,
     tx: k.tx,
     afterChange: (now, reason) => {
       handoffs.ensure(now);
@@ -113,7 +115,7 @@ export const oncall: CapabilityFactory = (k) => {
 
   return {
     name: 'oncall',
-    jobs: [...handoffs.jobs(), ...groups.jobs(), gapCheck.definition],
+    jobs: [...handoffs.jobs(), ...groups.jobs(), ...overrides.jobs(), gapCheck.definition],
     slack: (surface) => {
       const deps = {
         schedule,

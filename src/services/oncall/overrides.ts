@@ -2,15 +2,30 @@
 // requests taken with a button. Each change is persisted and audited in one unit of work with
 // its consequences: the cache every surface reads is dropped (effective everywhere at once),
 // the handoff jobs and user groups are re-queued, and everyone whose future shifts changed gets
-// a DM saying what changed (the person who made the change sees the command's reply instead).
+// a DM saying what changed, in their own time zone (the person who made the change sees the
+// command's reply instead).
+import { z } from 'zod';
 import { bold, emoji, join, type Message, mention, msg } from '../../domain/message.js';
 import { type CoveredShift, formatRange, LEVELS, type Level } from '../../domain/oncall/index.js';
+import { defineJob, type JobDefinition } from '../../jobs/definition.js';
+import type { Scheduler } from '../../jobs/scheduler.js';
 import type { NewOverride, OncallStore, StoredOverride } from '../../store/oncall-store.js';
 import type { UnitOfWork } from '../../store/unit-of-work.js';
-import type { ActionResult, ButtonMessages, ChatPort } from '../ports.js';
+import type { ActionResult, ButtonMessages, ChatPort, PeopleProfiles } from '../ports.js';
 import type { ScheduleService } from './schedule.js';
 
 export const TAKE_SWAP_ACTION = 'oncall_take_swap';
+export const CHANGE_DM_JOB = 'oncall.change-dm';
+
+const ShiftChange = z.object({ level: z.enum(['primary', 'secondary']), from: z.number(), to: z.number() });
+const ChangeDmPayload = z.object({
+  team: z.string(),
+  userId: z.string(),
+  actor: z.string(),
+  ref: z.string(),
+  gained: z.array(ShiftChange),
+  lost: z.array(ShiftChange),
+});
 /** Changes are looked for this far ahead (a shift that changes later is found then). */
 const LOOKAHEAD_MS = 60 * 86_400_000;
 
@@ -19,6 +34,8 @@ export interface OverrideDeps {
   store: OncallStore;
   chat: ChatPort;
   buttons: ButtonMessages;
+  people: PeopleProfiles;
+  scheduler: Scheduler;
   tx: UnitOfWork;
   /** Called inside the change's unit of work: re-queue handoffs and user groups. */
   afterChange: (now: number, reason: string) => void;
@@ -290,6 +307,7 @@ export class OverrideService {
   }
 
   /** DMs everyone (but the actor) whose future shifts differ from `before`. */
+  /** Queues a DM (a job: it reads the person's zone) for everyone but the actor whose future shifts differ. */
   private notify(
     actor: string,
     team: string,
@@ -298,31 +316,52 @@ export class OverrideService {
     ref: string,
   ): void {
     const after = this.snapshot(team, now);
+    const parse = (s: string) => {
+      const [level, from, to] = s.split('|');
+      return { level: level as Level, from: Number(from), to: Number(to) };
+    };
     for (const user of new Set([...before.keys(), ...after.keys()])) {
       if (user === actor) continue;
       const was = before.get(user) ?? new Set<string>();
       const is = after.get(user) ?? new Set<string>();
-      const gained = [...is].filter((s) => !was.has(s));
-      const lost = [...was].filter((s) => !is.has(s));
+      const gained = [...is].filter((s) => !was.has(s)).map(parse);
+      const lost = [...was].filter((s) => !is.has(s)).map(parse);
       if (gained.length === 0 && lost.length === 0) continue;
-      const line = (s: string) => {
-        const [level, from, to] = s.split('|');
-        return msg(`• ${level} ${range(Number(from), Number(to))}`);
-      };
-      this.deps.chat.post(
-        { channel: user },
-        msg(
-          emoji('calendar'),
-          ' ',
-          bold(`Your on-call shifts for ${team} changed`),
-          ' (',
-          mention(actor),
-          `, ${ref})`,
-          gained.length ? msg('\nNow on call:\n', join(gained.map(line), '\n')) : '',
-          lost.length ? msg('\nNo longer on call:\n', join(lost.map(line), '\n')) : '',
-        ),
-        `oncall-change:${ref}:${user}`,
-      );
+      this.deps.scheduler.enqueue({
+        kind: CHANGE_DM_JOB,
+        payload: { team, userId: user, actor, ref, gained, lost },
+        key: `oncall-change:${ref}:${user}`,
+      });
     }
+  }
+
+  jobs(): JobDefinition<never>[] {
+    return [
+      defineJob({
+        kind: CHANGE_DM_JOB,
+        payload: ChangeDmPayload,
+        failure: { what: 'tell someone their on-call shifts changed' },
+        run: async (p) => {
+          const zone = (await this.deps.people.profile(p.userId)).zone ?? 'UTC';
+          const line = (s: { level: Level; from: number; to: number }) =>
+            msg(`• ${s.level} ${formatRange(s.from, s.to, zone)}`);
+          this.deps.chat.post(
+            { channel: p.userId },
+            msg(
+              emoji('calendar'),
+              ' ',
+              bold(`Your on-call shifts for ${p.team} changed`),
+              ' (',
+              mention(p.actor),
+              `, ${p.ref}; times in ${zone})`,
+              p.gained.length ? msg('\nNow on call:\n', join(p.gained.map(line), '\n')) : '',
+              p.lost.length ? msg('\nNo longer on call:\n', join(p.lost.map(line), '\n')) : '',
+            ),
+            `oncall-change:${p.ref}:${p.userId}`,
+          );
+          return { told: p.userId };
+        },
+      }),
+    ] as JobDefinition<never>[];
   }
 }
