@@ -17,6 +17,30 @@ import type { ScheduleService } from './schedule.js';
 export const TAKE_SWAP_ACTION = 'oncall_take_swap';
 export const CHANGE_DM_JOB = 'oncall.change-dm';
 
+type Interval = [number, number];
+/** Time on call per `user|level`: disjoint intervals, in order. */
+type Snapshot = Map<string, Interval[]>;
+interface Change {
+  level: Level;
+  from: number;
+  to: number;
+}
+
+/** The parts of `a` not covered by `b` (both disjoint and ordered). */
+function subtract(a: Interval[], b: Interval[]): Interval[] {
+  const out: Interval[] = [];
+  for (const [start, end] of a) {
+    let from = start;
+    for (const [bs, be] of b) {
+      if (be <= from || bs >= end) continue;
+      if (bs > from) out.push([from, bs]);
+      from = Math.max(from, be);
+    }
+    if (from < end) out.push([from, end]);
+  }
+  return out;
+}
+
 const ShiftChange = z.object({ level: z.enum(['primary', 'secondary']), from: z.number(), to: z.number() });
 const ChangeDmPayload = z.object({
   team: z.string(),
@@ -292,44 +316,44 @@ export class OverrideService {
     });
   }
 
-  /** Every person's future covered shifts of a team, as comparable strings. */
-  private snapshot(team: string, now: number): Map<string, Set<string>> {
+  /** Every person's future time on call for a team, per level, as merged intervals. */
+  private snapshot(team: string, now: number): Snapshot {
     const all = this.deps.schedule.shifts(team, now, now + LOOKAHEAD_MS);
-    const out = new Map<string, Set<string>>();
+    const out: Snapshot = new Map();
     for (const level of LEVELS)
       for (const s of all[level]) {
         if (s.source === 'gap' || s.end <= now) continue;
-        const set = out.get(s.userId) ?? new Set<string>();
-        set.add(`${level}|${Math.max(s.start, now)}|${s.end}`);
-        out.set(s.userId, set);
+        const key = `${s.userId}|${level}`;
+        const list = out.get(key) ?? [];
+        const last = list.at(-1);
+        const from = Math.max(s.start, now);
+        if (last && last[1] === from) last[1] = s.end;
+        else list.push([from, s.end]);
+        out.set(key, list);
       }
     return out;
   }
 
-  /** DMs everyone (but the actor) whose future shifts differ from `before`. */
-  /** Queues a DM (a job: it reads the person's zone) for everyone but the actor whose future shifts differ. */
-  private notify(
-    actor: string,
-    team: string,
-    before: Map<string, Set<string>>,
-    now: number,
-    ref: string,
-  ): void {
+  /** Queues a DM (a job: it reads the person's zone) for everyone but the actor whose future time on call changed. */
+  private notify(actor: string, team: string, before: Snapshot, now: number, ref: string): void {
     const after = this.snapshot(team, now);
-    const parse = (s: string) => {
-      const [level, from, to] = s.split('|');
-      return { level: level as Level, from: Number(from), to: Number(to) };
-    };
-    for (const user of new Set([...before.keys(), ...after.keys()])) {
+    const changes = new Map<string, { gained: Change[]; lost: Change[] }>();
+    for (const key of new Set([...before.keys(), ...after.keys()])) {
+      const [user, level] = key.split('|') as [string, Level];
       if (user === actor) continue;
-      const was = before.get(user) ?? new Set<string>();
-      const is = after.get(user) ?? new Set<string>();
-      const gained = [...is].filter((s) => !was.has(s)).map(parse);
-      const lost = [...was].filter((s) => !is.has(s)).map(parse);
+      const was = before.get(key) ?? [];
+      const is = after.get(key) ?? [];
+      const entry = changes.get(user) ?? { gained: [], lost: [] };
+      for (const [from, to] of subtract(is, was)) entry.gained.push({ level, from, to });
+      for (const [from, to] of subtract(was, is)) entry.lost.push({ level, from, to });
+      changes.set(user, entry);
+    }
+    for (const [user, { gained, lost }] of changes) {
       if (gained.length === 0 && lost.length === 0) continue;
+      const byStart = (a: Change, b: Change) => a.from - b.from;
       this.deps.scheduler.enqueue({
         kind: CHANGE_DM_JOB,
-        payload: { team, userId: user, actor, ref, gained, lost },
+        payload: { team, userId: user, actor, ref, gained: gained.sort(byStart), lost: lost.sort(byStart) },
         key: `oncall-change:${ref}:${user}`,
       });
     }
