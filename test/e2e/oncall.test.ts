@@ -68,8 +68,12 @@ describe('on-call', () => {
     h = await start('2026-12-02T01:00:00Z'); // APJ on call: U0APJENG01 until 08:00 UTC
     const reply = await oncall(h, 'override <@U0APJENG02|eng> now +2h');
     expect(reply).toMatch(/OV-1/);
-    await h.channel(dm('U0APJENG01')).expectMessage(/shifts for vaas changed[\s\S]*No longer on call/);
-    await h.channel(dm('U0APJENG02')).expectMessage(/shifts for vaas changed[\s\S]*Now on call/);
+    const lost = await h.channel(dm('U0APJENG01')).expectMessage(/shifts for vaas changed/);
+    expect(lost.text).toMatch(
+      /times in Asia\/Singapore\)\nNo longer on call:\n• primary 2026-12-02 09:00–11:00$/,
+    );
+    const gained = await h.channel(dm('U0APJENG02')).expectMessage(/shifts for vaas changed/);
+    expect(gained.text).toMatch(/Now on call:\n• primary 2026-12-02 09:00–11:00$/);
     expect(await oncall(h, '')).toMatch(/primary: now <@U0APJENG02>.*\(override\)/);
     expect(members(h, ALL)).toEqual(['U0APJENG02', MANAGER]);
 
