@@ -181,6 +181,11 @@ describe('on-call', () => {
     expect(await ok.text()).toMatch(/BEGIN:VCALENDAR[\s\S]*U0APJENG01/);
     const wrong = await fetch(`${h.driver.baseUrl}/oncall/vaas.ics?token=guess`);
     expect(wrong.status).toBe(404);
+    // Overrides are in the feeds too.
+    expect(await oncall(h, 'override <@U0APJENG02> now +2h')).toMatch(/OV-1/);
+    await h.channel(dm('U0APJENG01')).expectMessage(/shifts for vaas changed/);
+    await h.channel(dm('U0APJENG02')).expectMessage(/shifts for vaas changed/);
+    expect(await (await fetch(`${h.driver.baseUrl}${feed}`)).text()).toMatch(/U0APJENG02 \(override\)/);
     const mine = (await oncall(h, 'feed me', 'U0APJENG01')).match(/`([^`]+)`/)?.[1] ?? '';
     expect((await fetch(`${h.driver.baseUrl}${mine.replace('U0APJENG01', 'U0APJENG02')}`)).status).toBe(404);
     expect((await fetch(`${h.driver.baseUrl}${mine}`)).status).toBe(200);
