@@ -44,6 +44,8 @@ export interface StandInChannel {
   is_ext_shared?: boolean;
   /** Whether the bot is in the channel (default true); conversations.join sets it. */
   is_member?: boolean;
+  /** An archived channel answers posts with `is_archived` (default false). */
+  is_archived?: boolean;
 }
 
 export interface StandInUsergroup {
