@@ -93,4 +93,3 @@ export const outreach: CapabilityFactory = (k) => {
     },
   };
 };
-

@@ -5,7 +5,7 @@
 // (the bot is not in the channel, it is archived or gone) come back as DeliveryRefused in words.
 import type { Message } from '../domain/message.js';
 import { PermanentError } from '../jobs/errors.js';
-import { type DraftCard, DeliveryRefused, type OutreachChat } from '../services/outreach/ports.js';
+import { DeliveryRefused, type DraftCard, type OutreachChat } from '../services/outreach/ports.js';
 import type { TenantDirectory } from '../services/tenant-directory.js';
 import { findPostedMessage, MESSAGE_EVENT_TYPE, type SlackCall } from './outbox.js';
 import { DRAFT_EVENT_TYPE, renderDraftCard } from './views/outreach-draft.js';
@@ -14,7 +14,8 @@ import { toMrkdwn } from './views/render-message.js';
 const REFUSALS: Record<string, string> = {
   not_in_channel: 'the bot is not a member of the customer channel (invite it with /invite @opsbot)',
   is_archived: 'the customer channel is archived (unarchive it or change tenants[].channels.customer)',
-  channel_not_found: 'the customer channel does not exist or the bot cannot see it (check tenants[].channels.customer)',
+  channel_not_found:
+    'the customer channel does not exist or the bot cannot see it (check tenants[].channels.customer)',
 };
 
 function slackErrorCode(error: unknown): string | undefined {
@@ -35,7 +36,12 @@ export class SlackOutreachChat implements OutreachChat {
     const ts =
       card.draft.opsTs ??
       (retry
-        ? await findPostedMessage(this.call, { channel }, DRAFT_EVENT_TYPE, (p) => p.draft_id === card.draft.id)
+        ? await findPostedMessage(
+            this.call,
+            { channel },
+            DRAFT_EVENT_TYPE,
+            (p) => p.draft_id === card.draft.id,
+          )
         : undefined);
     if (ts) {
       await this.call('chat.update', { channel, ts, text, blocks });
@@ -54,7 +60,12 @@ export class SlackOutreachChat implements OutreachChat {
   async postCustomer(channel: string, message: Message, key: string, retry: boolean): Promise<string> {
     return this.refusable(async () => {
       if (retry) {
-        const earlier = await findPostedMessage(this.call, { channel }, MESSAGE_EVENT_TYPE, (p) => p.key === key);
+        const earlier = await findPostedMessage(
+          this.call,
+          { channel },
+          MESSAGE_EVENT_TYPE,
+          (p) => p.key === key,
+        );
         if (earlier) return earlier;
       }
       const response = await this.call('chat.postMessage', {

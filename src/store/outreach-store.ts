@@ -200,13 +200,17 @@ export class OutreachStore {
       ofTenant: db.prepare(
         'SELECT * FROM outreach_drafts WHERE tenant_id = ? AND created_at >= ? AND created_at < ? ORDER BY id',
       ),
-      audit: db.prepare('INSERT INTO outreach_audit (draft_id, at, actor, action, detail) VALUES (?, ?, ?, ?, ?)'),
+      audit: db.prepare(
+        'INSERT INTO outreach_audit (draft_id, at, actor, action, detail) VALUES (?, ?, ?, ?, ?)',
+      ),
       auditOf: db.prepare('SELECT * FROM outreach_audit WHERE draft_id = ? ORDER BY at, id'),
       insertSignal: db.prepare(
         `INSERT INTO outreach_signals (id, tenant_id, at, kind, text, cluster_hints, link)
          VALUES (@id, @tenantId, @at, @kind, @text, @clusterHints, @link) ON CONFLICT (id) DO NOTHING`,
       ),
-      signals: db.prepare('SELECT * FROM outreach_signals WHERE tenant_id = ? AND at >= ? AND at <= ? ORDER BY at'),
+      signals: db.prepare(
+        'SELECT * FROM outreach_signals WHERE tenant_id = ? AND at >= ? AND at <= ? ORDER BY at',
+      ),
       insertOverride: db.prepare(
         'INSERT INTO outreach_overrides (incident_id, kind, at, actor) VALUES (?, ?, ?, ?)',
       ),

@@ -266,7 +266,12 @@ export class OutreachService {
   }
 
   /** The reminder (once) and the expiry of a draft waiting for a person. */
-  private scheduleWaiting(draftId: number, generation: number, settings: OutreachSettings, from: number): void {
+  private scheduleWaiting(
+    draftId: number,
+    generation: number,
+    settings: OutreachSettings,
+    from: number,
+  ): void {
     const { scheduler } = this.deps;
     scheduler.enqueue({
       kind: REMIND_JOB,
@@ -282,13 +287,13 @@ export class OutreachService {
     });
   }
 
-  private refreshCard(draftId: number, now: number): void {
-    const draft = this.deps.store.get(draftId);
-    if (!draft) return;
+  /** Re-renders the card after a change; every change is audited first, so the count keys it. */
+  private refreshCard(draftId: number, _now: number): void {
+    const revision = this.deps.store.auditOf(draftId).length;
     this.deps.scheduler.enqueue({
       kind: CARD_JOB,
       payload: { draftId },
-      key: `outreach-card:${draftId}:${draft.status}:${now}:${draft.text.length}`,
+      key: `outreach-card:${draftId}:${revision}`,
       lane: `outreach-card:${draftId}`,
     });
   }
@@ -386,7 +391,14 @@ export class OutreachService {
       const attempt = draft.sendAttempt + 1;
       this.deps.store.update(
         draftId,
-        { status: 'approved', approvedBy: user, approvedAt: now, sendAt, sendAttempt: attempt, lastError: null },
+        {
+          status: 'approved',
+          approvedBy: user,
+          approvedAt: now,
+          sendAt,
+          sendAttempt: attempt,
+          lastError: null,
+        },
         now,
       );
       this.audit(draftId, now, user, 'approved', { sendAt });
@@ -541,19 +553,28 @@ export class OutreachService {
     try {
       ts = await this.deps.outreachChat.postCustomer(channel, msg(draft.text), `outreach:${draftId}`, retry);
     } catch (error) {
-      if (error instanceof DeliveryRefused) return this.deps.tx(() => this.failSend(draft, now, error.message));
+      if (error instanceof DeliveryRefused)
+        return this.deps.tx(() => this.failSend(draft, now, error.message));
       throw error;
     }
     return this.deps.tx(() => {
       const at = this.deps.clock.now();
       this.deps.store.update(draftId, { status: 'sent', sentChannel: channel, sentTs: ts, sentAt: at }, at);
       this.audit(draftId, at, draft.approvedBy, 'sent', { channel, ts });
-      const what = draft.kind === 'initial' ? 'Proactive outreach' : draft.kind === 'update' ? 'Update' : 'Closing message';
+      const what =
+        draft.kind === 'initial'
+          ? 'Proactive outreach'
+          : draft.kind === 'update'
+            ? 'Update'
+            : 'Closing message';
       this.recordOnTimeline(
         draft,
         at,
         draft.approvedBy,
-        msg(`${what} sent to the customer, approved by `, draft.approvedBy ? mention(draft.approvedBy) : 'the bot'),
+        msg(
+          `${what} sent to the customer, approved by `,
+          draft.approvedBy ? mention(draft.approvedBy) : 'the bot',
+        ),
         { draftId, action: 'sent', kind: draft.kind, channel, ts },
       );
       this.refreshCard(draftId, at);
@@ -640,7 +661,9 @@ export class OutreachService {
     const tenant = this.deps.tenants.tenant(incident.tenantId);
     const settings = outreachOf(tenant);
     if (!tenant || !settings) return;
-    const told = this.deps.store.forIncident(incident.id).some((d) => d.status === 'sent' && d.kind !== 'closing');
+    const told = this.deps.store
+      .forIncident(incident.id)
+      .some((d) => d.status === 'sent' && d.kind !== 'closing');
     if (!told) return;
     const resolved = this.deps.incidents.get(incident.id) ?? incident;
     this.createDraft(tenant, settings, {

@@ -5,6 +5,8 @@
 // incident. Staff overrides from the card ("customer reported this" / "not related") win. Each
 // time the answer for an incident changes, one timeline entry says who was first and by how much.
 // Also the proactive-rate statistics over a period (for /outreach stats and the weekly digest).
+
+import type { Clock } from '../../domain/clock.js';
 import { formatDuration } from '../../domain/clock.js';
 import { type Message, mention, msg } from '../../domain/message.js';
 import {
@@ -15,10 +17,9 @@ import {
   type OutreachStats,
   type OutreachStatsItem,
   outreachStats,
-  signalMatches,
   type StaffOverride,
+  signalMatches,
 } from '../../domain/outreach/index.js';
-import type { Clock } from '../../domain/clock.js';
 import type { Incident, IncidentStore, TimelineEntry } from '../../store/incident-store.js';
 import type { OutreachStore, StoredSignal } from '../../store/outreach-store.js';
 import type { UnitOfWork } from '../../store/unit-of-work.js';
@@ -109,11 +110,17 @@ export class FirstContactService {
 
   /** The answer for one incident now. */
   result(incident: Incident): FirstContactResult {
-    const settings = outreachOf(this.deps.tenants.tenant(incident.tenantId))?.firstContact ?? DEFAULT_FIRST_CONTACT;
+    const settings =
+      outreachOf(this.deps.tenants.tenant(incident.tenantId))?.firstContact ?? DEFAULT_FIRST_CONTACT;
     const from = incident.openedAt - settings.leadInMinutes * 60_000;
     const to = (incident.resolvedAt ?? this.deps.clock.now()) + settings.tailMinutes * 60_000;
     const signals = this.deps.store.signals(incident.tenantId, from, to).map(toSignal);
-    return firstContact(this.firstContactIncident(incident), this.ourOutreachAt(incident.id), signals, settings);
+    return firstContact(
+      this.firstContactIncident(incident),
+      this.ourOutreachAt(incident.id),
+      signals,
+      settings,
+    );
   }
 
   private ourOutreachAt(incidentId: number): number | undefined {
@@ -144,11 +151,16 @@ export class FirstContactService {
       leadMs: result.leadMs,
       firstSignal: result.firstSignal ?? null,
     };
-    const last = [...this.deps.incidents.timeline(incident.id)].reverse().find((e) => e.kind === 'first-contact');
+    const last = [...this.deps.incidents.timeline(incident.id)]
+      .reverse()
+      .find((e) => e.kind === 'first-contact');
     if (!force && last && JSON.stringify(last.data) === JSON.stringify(data)) return result;
     // Nothing to say yet: neither side has spoken.
     if (!last && !result.firstSignal && this.ourOutreachAt(incident.id) === undefined) return result;
-    const message: Message = msg(actor ? [mention(actor), ' set who was first: '] : undefined, describe(result));
+    const message: Message = msg(
+      actor ? [mention(actor), ' set who was first: '] : undefined,
+      describe(result),
+    );
     this.deps.timeline.record({
       incidentId: incident.id,
       at: this.deps.clock.now(),
@@ -185,7 +197,14 @@ export class FirstContactService {
 }
 
 function toSignal(s: StoredSignal): CustomerSignal {
-  return { id: s.id, at: s.at, kind: s.kind, text: s.text, clusterHints: s.clusterHints, link: s.link ?? undefined };
+  return {
+    id: s.id,
+    at: s.at,
+    kind: s.kind,
+    text: s.text,
+    clusterHints: s.clusterHints,
+    link: s.link ?? undefined,
+  };
 }
 
 /** One line: who was first, and by how much. */

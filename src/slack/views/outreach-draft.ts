@@ -40,7 +40,10 @@ export function renderDraftCard(card: DraftCard, timezone: string): { text: stri
       ? `${card.approver ? `${mention(card.approver)} ` : ''}please review: on Send it goes to the customer's shared channel.`
       : statusLine(card, timezone);
   const blocks: KnownBlock[] = [
-    { type: 'section', text: { type: 'mrkdwn', text: truncateMrkdwn(`:speech_balloon: *${title}*\n${ask}`, 3000) } },
+    {
+      type: 'section',
+      text: { type: 'mrkdwn', text: truncateMrkdwn(`:speech_balloon: *${title}*\n${ask}`, 3000) },
+    },
     context(`Internal, not sent: ${escapeMrkdwn(truncate(draft.observation, 500))}`),
     {
       type: 'section',
@@ -48,7 +51,9 @@ export function renderDraftCard(card: DraftCard, timezone: string): { text: stri
     },
   ];
   if (card.missing.length > 0 && (draft.status === 'pending' || draft.status === 'approved'))
-    blocks.push(context(`:warning: Fill in ${card.missing.map((m) => `{${m}}`).join(', ')} with Edit before sending.`));
+    blocks.push(
+      context(`:warning: Fill in ${card.missing.map((m) => `{${m}}`).join(', ')} with Edit before sending.`),
+    );
   if (draft.lastError && draft.status === 'pending')
     blocks.push(context(`:x: The last send failed: ${escapeMrkdwn(truncate(draft.lastError, 500))}`));
   const buttons = actionsFor(card);
@@ -90,7 +95,12 @@ function actionsFor(card: DraftCard): ActionsBlockElement[] {
       confirm: plain('Send', LIMITS.confirmButton),
       deny: plain('Not yet', LIMITS.confirmButton),
     };
-    return [send, button(ids.edit, 'Edit', value), button(ids.snooze, 'Snooze 1h', value), button(ids.discard, 'Discard', value, 'danger')];
+    return [
+      send,
+      button(ids.edit, 'Edit', value),
+      button(ids.snooze, 'Snooze 1h', value),
+      button(ids.discard, 'Discard', value, 'danger'),
+    ];
   }
   if (card.draft.status === 'sent') {
     const retract = button(ids.retract, 'Retract', value, 'danger');
@@ -117,7 +127,12 @@ export function renderEditModal(input: { draftId: number; text: string; sent: bo
       {
         type: 'input',
         block_id: OUTREACH_EDIT_BLOCK,
-        label: plain(input.sent ? 'What the customer reads now (replaces the sent message)' : 'What the customer will read', LIMITS.inputLabel),
+        label: plain(
+          input.sent
+            ? 'What the customer reads now (replaces the sent message)'
+            : 'What the customer will read',
+          LIMITS.inputLabel,
+        ),
         element: {
           type: 'plain_text_input',
           action_id: OUTREACH_EDIT_ACTION,

@@ -51,14 +51,20 @@ export function register(surface: SlackSurface, deps: OutreachActionDeps): void 
       const click = body as BlockAction;
       const user = click.user.id;
       const channel = click.channel?.id ?? '';
-      if (!deps.staff.isStaff(user)) return tell(deps.chat, channel, user, STAFF_ONLY_REFUSAL, `edit:${click.trigger_id}`);
+      if (!deps.staff.isStaff(user))
+        return tell(deps.chat, channel, user, STAFF_ONLY_REFUSAL, `edit:${click.trigger_id}`);
       const found = deps.outreach.editable(Number((action as ButtonAction).value));
-      if ('refused' in found) return tell(deps.chat, channel, user, msg(found.refused), `edit:${click.trigger_id}`);
+      if ('refused' in found)
+        return tell(deps.chat, channel, user, msg(found.refused), `edit:${click.trigger_id}`);
       // The trigger expires 3 s after the click: this cannot wait in the job queue.
       try {
         await client.views.open({
           trigger_id: click.trigger_id,
-          view: renderEditModal({ draftId: found.draft.id, text: found.draft.text, sent: found.draft.status === 'sent' }),
+          view: renderEditModal({
+            draftId: found.draft.id,
+            text: found.draft.text,
+            sent: found.draft.status === 'sent',
+          }),
         });
       } catch (error) {
         deps.logger.warn({ err: error }, 'could not open the outreach edit modal');

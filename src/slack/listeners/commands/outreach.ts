@@ -12,7 +12,8 @@ import { tokenize } from './router.js';
 export const OUTREACH_COMMAND = '/outreach';
 const DEFAULT_PERIOD = '30d';
 const MAX_PERIOD_MS = 366 * 86_400_000;
-const USAGE = 'Usage: `/outreach stats <tenant> [period]`, e.g. `/outreach stats nimbus 30d` (period: 7d, 4w, 90d; default 30d).';
+const USAGE =
+  'Usage: `/outreach stats <tenant> [period]`, e.g. `/outreach stats nimbus 30d` (period: 7d, 4w, 90d; default 30d).';
 
 export interface OutreachCommandDeps {
   firstContact: FirstContactService;
@@ -22,18 +23,27 @@ export interface OutreachCommandDeps {
 }
 
 /** The reply to one `/outreach` invocation (exported for tests of the wording). */
-export function outreachReply(deps: OutreachCommandDeps, input: { user: string; channel: string; text: string }): string {
+export function outreachReply(
+  deps: OutreachCommandDeps,
+  input: { user: string; channel: string; text: string },
+): string {
   if (!deps.staff.isStaff(input.user))
     return 'Sorry, `/outreach` is for the support team. If something is wrong, just write here and we will get back to you.';
   const [sub = 'help', ...args] = tokenize(input.text.trim());
-  if (sub.toLowerCase() !== 'stats') return `${sub.toLowerCase() === 'help' ? '' : `I don't know \`${sub.replace(/[`\n]/g, '').slice(0, 40)}\`. `}${USAGE}`;
+  if (sub.toLowerCase() !== 'stats')
+    return `${sub.toLowerCase() === 'help' ? '' : `I don't know \`${sub.replace(/[`\n]/g, '').slice(0, 40)}\`. `}${USAGE}`;
   const here = deps.tenants.channel(input.channel)?.tenant;
   const [tenantArg, periodArg = DEFAULT_PERIOD, ...extra] = args;
   const tenantId = tenantArg ?? here?.id;
   if (!tenantId) return `Say which tenant. ${USAGE}`;
   const tenant = deps.tenants.tenant(tenantId.toLowerCase());
   if (!tenant) {
-    const known = here ? here.id : deps.tenants.all().map((t) => t.id).join(', ');
+    const known = here
+      ? here.id
+      : deps.tenants
+          .all()
+          .map((t) => t.id)
+          .join(', ');
     return `There is no tenant \`${tenantId.replace(/[`\n]/g, '').slice(0, 40)}\` (known: ${known}). ${USAGE}`;
   }
   if (here && here.id !== tenant.id)
@@ -48,8 +58,11 @@ export function outreachReply(deps: OutreachCommandDeps, input: { user: string; 
 
 export function register(surface: SlackSurface, deps: OutreachCommandDeps): void {
   surface.command(OUTREACH_COMMAND, async ({ command, ack }) => {
-    const text = outreachReply(deps, { user: command.user_id, channel: command.channel_id, text: command.text ?? '' });
+    const text = outreachReply(deps, {
+      user: command.user_id,
+      channel: command.channel_id,
+      text: command.text ?? '',
+    });
     await ack({ response_type: 'ephemeral', text });
   });
 }
-
