@@ -9,11 +9,11 @@ import type { StoredMessage } from '../../sandbox/slack-standin/types.js';
 import { Harness } from './harness.js';
 
 const STAFF = 'U0STAFF001';
-const NIMBUS_ALARMS = 'C0NIMBALRM';
-const NIMBUS_OPS = 'C0NIMBOPS1';
-const NIMBUS_SHARED = 'C0NIMBCUST';
+const AURORA_ALARMS = 'C0AURAALRM';
+const AURORA_OPS = 'C0AURAOPS1';
+const AURORA_SHARED = 'C0AURACUST';
 const HELIX_SHARED = 'C0HELXCUST';
-const CUSTOMER_TEAM = 'T0NIMBUSCST';
+const CUSTOMER_TEAM = 'T0AURORACST';
 const VMS_BOT = 'B0VMSINTG1';
 
 let h: Harness | undefined;
@@ -23,14 +23,14 @@ afterEach(async () => {
 });
 
 const vms = (harness: Harness, text: string) =>
-  harness.driver.postMessage({ channel: NIMBUS_ALARMS, text, botId: VMS_BOT, username: 'VMS' });
+  harness.driver.postMessage({ channel: AURORA_ALARMS, text, botId: VMS_BOT, username: 'VMS' });
 
 const FLAP =
-  ':large_orange_circle: [MAJOR] sjc-obj-01 (San Jose) NIC_LINK_FLAP cnode-4/eth3: Link down on port eth3';
+  ':large_orange_circle: [MAJOR] sgp-obj-01 (Singapore) NIC_LINK_FLAP cnode-4/eth3: Link down on port eth3';
 const FLAP_CLEAR =
-  ':white_check_mark: [RESOLVED] sjc-obj-01 (San Jose) NIC_LINK_FLAP cnode-4/eth3: Link up on port eth3';
+  ':white_check_mark: [RESOLVED] sgp-obj-01 (Singapore) NIC_LINK_FLAP cnode-4/eth3: Link up on port eth3';
 
-/** A NIC on sjc-obj-01 bounces five times in ten minutes, and is down at the end. */
+/** A NIC on sgp-obj-01 bounces five times in ten minutes, and is down at the end. */
 async function nicFlap(harness: Harness): Promise<void> {
   for (let i = 0; i < 5; i++) {
     await vms(harness, FLAP);
@@ -43,7 +43,7 @@ async function nicFlap(harness: Harness): Promise<void> {
 }
 
 /** A message in a shared channel from one of the customer's own users (another workspace). */
-async function customerSays(harness: Harness, text: string, channel = NIMBUS_SHARED) {
+async function customerSays(harness: Harness, text: string, channel = AURORA_SHARED) {
   const ts = harness.slack.mintTs();
   return harness.driver.event({
     type: 'message',
@@ -94,12 +94,12 @@ describe('proactive outreach', () => {
     h = await Harness.start({ mode: 'http' });
     await nicFlap(h);
     await h.advance('1m');
-    const card = await h.channel(NIMBUS_ALARMS).expectMessage(/INC-1/);
-    const draft = await h.channel(NIMBUS_OPS).expectMessage(/Outreach draft for Nimbus/);
+    const card = await h.channel(AURORA_ALARMS).expectMessage(/INC-1/);
+    const draft = await h.channel(AURORA_OPS).expectMessage(/Outreach draft for Aurora/);
     expect(draft.text).toContain(`<@${STAFF}>`); // the on-call is asked
     const body = JSON.stringify(draft.blocks);
     expect(body).toContain('recurring trouble');
-    expect(body).toContain('sjc-obj-01');
+    expect(body).toContain('sgp-obj-01');
     expect(actionIds(draft)).toEqual([
       'outreach_send',
       'outreach_edit',
@@ -114,14 +114,14 @@ describe('proactive outreach', () => {
     // A customer pressing an internal button is refused politely; nothing is sent.
     await click(h, draft, 'outreach_send', CUSTOMER_USER);
     expect(ephemeralTexts(h).at(-1)).toMatch(/for the support team/);
-    expect(h.slack.messages(NIMBUS_SHARED)).toEqual([]);
+    expect(h.slack.messages(AURORA_SHARED)).toEqual([]);
 
     // Send, and Slack retrying the same click: one message in the shared channel.
     await click(h, draft, 'outreach_send');
     await click(h, draft, 'outreach_send');
-    const sent = await h.channel(NIMBUS_SHARED).expectMessage(/network trouble on your cluster sjc-obj-01/);
+    const sent = await h.channel(AURORA_SHARED).expectMessage(/network trouble on your cluster sgp-obj-01/);
     expect(sent.text).not.toMatch(/INC-|Internal|cnode-4\/eth3 alarmed|Helix/);
-    expect(ephemeralTexts(h).at(-2)).toMatch(/Sending it to Nimbus GPU Cloud/);
+    expect(ephemeralTexts(h).at(-2)).toMatch(/Sending it to Aurora Labs/);
     expect(ephemeralTexts(h).at(-1)).toMatch(/already/);
     expect(JSON.stringify(current(h, draft).blocks)).toMatch(/Sent to the customer by <@U0STAFF001>/);
     expect(actionIds(current(h, draft))).toEqual(['outreach_correct', 'outreach_retract']);
@@ -138,16 +138,16 @@ describe('proactive outreach', () => {
     });
     const fixed = await h.driver.submitView({
       user: STAFF,
-      values: { text: { text_input: 'We see link trouble on sjc-obj-01 and are on it.' } },
+      values: { text: { text_input: 'We see link trouble on sgp-obj-01 and are on it.' } },
     });
     expect(fixed.status).toBe(200);
     await h.driver.settle();
-    expect(current(h, sent).text).toBe('We see link trouble on sjc-obj-01 and are on it.');
+    expect(current(h, sent).text).toBe('We see link trouble on sgp-obj-01 and are on it.');
     expect(current(h, sent).history).toHaveLength(2);
 
     // The customer writes after our message: we were first, with the lead time on the timeline.
     await h.advance('5m');
-    await customerSays(h, 'Hi, our training jobs on sjc-obj-01 see timeouts, anything known?');
+    await customerSays(h, 'Hi, our training jobs on sgp-obj-01 see timeouts, anything known?');
     await h.driver.settle();
     const judged = h.bot.incidents
       .timeline(1)
@@ -157,7 +157,7 @@ describe('proactive outreach', () => {
 
     // The promised update falls due: a pre-filled update draft; Send refuses until {progress} is filled.
     await h.advance('60m');
-    const update = await h.channel(NIMBUS_OPS).expectMessage(/Update draft for Nimbus/);
+    const update = await h.channel(AURORA_OPS).expectMessage(/Update draft for Aurora/);
     expect(JSON.stringify(update.blocks)).toContain('{progress}');
     await click(h, update, 'outreach_send');
     expect(ephemeralTexts(h).at(-1)).toMatch(/Fill in \{progress\} first/);
@@ -172,22 +172,22 @@ describe('proactive outreach', () => {
     await h.driver.submitView({ user: STAFF, values: { text: { text_input: text } } });
     await h.driver.settle();
     await click(h, current(h, update), 'outreach_send');
-    await h.channel(NIMBUS_SHARED).expectMessage(/the switch port was replaced/);
+    await h.channel(AURORA_SHARED).expectMessage(/the switch port was replaced/);
 
     // Resolved from the card: a closing message is offered and sent.
     await click(h, current(h, card), 'incident_resolve');
     await h.advance('1m');
-    const closing = await h.channel(NIMBUS_OPS).expectMessage(/Closing message draft for Nimbus/);
+    const closing = await h.channel(AURORA_OPS).expectMessage(/Closing message draft for Aurora/);
     await click(h, closing, 'outreach_send');
-    await h.channel(NIMBUS_SHARED).expectMessage(/is resolved as of/);
+    await h.channel(AURORA_SHARED).expectMessage(/is resolved as of/);
 
     // Retract the update: it disappears from the shared channel, audited on the timeline.
     await click(h, current(h, update), 'outreach_retract');
-    expect(h.slack.messages(NIMBUS_SHARED).filter((m) => !m.deleted)).toHaveLength(2);
+    expect(h.slack.messages(AURORA_SHARED).filter((m) => !m.deleted)).toHaveLength(2);
     expect(
       h.bot.incidents.timeline(1).some((e) => e.kind === 'outreach' && /retracted by/.test(e.text)),
     ).toBe(true);
-    await h.channel(NIMBUS_ALARMS).expectMessage(/INC-1/);
+    await h.channel(AURORA_ALARMS).expectMessage(/INC-1/);
     await h.finish();
   });
 
@@ -195,21 +195,21 @@ describe('proactive outreach', () => {
     h = await Harness.start({ mode: 'http' });
     await vms(
       h,
-      ':red_circle: [CRITICAL] sjc-obj-01 (San Jose) DNODE_DOWN dnode-3: D-node dnode-3 is not responding',
+      ':red_circle: [CRITICAL] sgp-obj-01 (Singapore) DNODE_DOWN dnode-3: D-node dnode-3 is not responding',
     );
     await h.advance('1m');
-    const draft = await h.channel(NIMBUS_OPS).expectMessage(/Outreach draft for Nimbus/);
+    const draft = await h.channel(AURORA_OPS).expectMessage(/Outreach draft for Aurora/);
     expect(JSON.stringify(draft.blocks)).toMatch(/customer impact/);
     expect(JSON.stringify(draft.blocks)).toMatch(/storage enclosure/);
     await h.advance('15m');
-    await h.channel(NIMBUS_OPS).expectMessage(/still waiting for a decision/, { threadTs: draft.ts });
+    await h.channel(AURORA_OPS).expectMessage(/still waiting for a decision/, { threadTs: draft.ts });
     await h.advance('45m');
     expect(JSON.stringify(current(h, draft).blocks)).toMatch(/Expired/);
     await click(h, current(h, draft), 'outreach_send');
     // The expired card has no buttons left; a stale click still gets a clear answer.
     expect(ephemeralTexts(h).at(-1)).toMatch(/expired/);
-    expect(h.slack.messages(NIMBUS_SHARED)).toEqual([]);
-    await h.channel(NIMBUS_ALARMS).expectMessage(/INC-1/);
+    expect(h.slack.messages(AURORA_SHARED)).toEqual([]);
+    await h.channel(AURORA_ALARMS).expectMessage(/INC-1/);
     await h.finish();
   });
 
@@ -217,21 +217,21 @@ describe('proactive outreach', () => {
     h = await Harness.start({ mode: 'http' });
     await vms(
       h,
-      ':red_circle: [CRITICAL] sjc-obj-01 (San Jose) DNODE_DOWN dnode-3: D-node dnode-3 is not responding',
+      ':red_circle: [CRITICAL] sgp-obj-01 (Singapore) DNODE_DOWN dnode-3: D-node dnode-3 is not responding',
     );
     await h.advance('1m');
-    const draft = await h.channel(NIMBUS_OPS).expectMessage(/Outreach draft for Nimbus/);
-    h.slack.setChannelState(NIMBUS_SHARED, { is_member: false });
+    const draft = await h.channel(AURORA_OPS).expectMessage(/Outreach draft for Aurora/);
+    h.slack.setChannelState(AURORA_SHARED, { is_member: false });
     await click(h, draft, 'outreach_send');
-    await h.channel(NIMBUS_OPS).expectMessage(/not a member of the customer channel/, { threadTs: draft.ts });
+    await h.channel(AURORA_OPS).expectMessage(/not a member of the customer channel/, { threadTs: draft.ts });
     expect(actionIds(current(h, draft))).toContain('outreach_send');
-    h.slack.setChannelState(NIMBUS_SHARED, { is_member: true, is_archived: true });
+    h.slack.setChannelState(AURORA_SHARED, { is_member: true, is_archived: true });
     await click(h, current(h, draft), 'outreach_send');
-    await h.channel(NIMBUS_OPS).expectMessage(/customer channel is archived/, { threadTs: draft.ts });
-    h.slack.setChannelState(NIMBUS_SHARED, { is_archived: false });
+    await h.channel(AURORA_OPS).expectMessage(/customer channel is archived/, { threadTs: draft.ts });
+    h.slack.setChannelState(AURORA_SHARED, { is_archived: false });
     await click(h, current(h, draft), 'outreach_send');
-    await h.channel(NIMBUS_SHARED).expectMessage(/storage enclosure/);
-    await h.channel(NIMBUS_ALARMS).expectMessage(/INC-1/);
+    await h.channel(AURORA_SHARED).expectMessage(/storage enclosure/);
+    await h.channel(AURORA_ALARMS).expectMessage(/INC-1/);
     await h.finish();
   });
 
@@ -239,25 +239,25 @@ describe('proactive outreach', () => {
     h = await Harness.start({ mode: 'http' });
     await vms(
       h,
-      ':red_circle: [CRITICAL] sjc-obj-01 (San Jose) DNODE_DOWN dnode-3: D-node dnode-3 is not responding',
+      ':red_circle: [CRITICAL] sgp-obj-01 (Singapore) DNODE_DOWN dnode-3: D-node dnode-3 is not responding',
     );
     await h.advance('1m');
-    const draft = await h.channel(NIMBUS_OPS).expectMessage(/Outreach draft for Nimbus/);
+    const draft = await h.channel(AURORA_OPS).expectMessage(/Outreach draft for Aurora/);
     // The first attempt's post reached Slack but its answer was lost (a 500), then the bot restarted.
     h.slack.failNext('chat.postMessage', { httpStatus: 500 });
     await click(h, draft, 'outreach_send');
     const client = new WebClient(h.slack.botToken, { slackApiUrl: h.slack.apiUrl });
     const reached = await client.chat.postMessage({
-      channel: NIMBUS_SHARED,
+      channel: AURORA_SHARED,
       text: 'the post of the attempt whose answer was lost',
       metadata: { event_type: 'opsbot_message', event_payload: { key: 'outreach:1' } },
     });
     await h.driver.restart();
     await h.advance('1m');
-    const only = await h.channel(NIMBUS_SHARED).expectMessage(/./);
+    const only = await h.channel(AURORA_SHARED).expectMessage(/./);
     expect(only.ts).toBe(reached.ts);
     expect(JSON.stringify(current(h, draft).blocks)).toMatch(/Sent to the customer/);
-    await h.channel(NIMBUS_ALARMS).expectMessage(/INC-1/);
+    await h.channel(AURORA_ALARMS).expectMessage(/INC-1/);
     await h.finish();
   });
 
@@ -265,20 +265,20 @@ describe('proactive outreach', () => {
     h = await Harness.start({ mode: 'http' });
     await vms(
       h,
-      ':red_circle: [CRITICAL] sjc-obj-01 (San Jose) DNODE_DOWN dnode-3: D-node dnode-3 is not responding',
+      ':red_circle: [CRITICAL] sgp-obj-01 (Singapore) DNODE_DOWN dnode-3: D-node dnode-3 is not responding',
     );
     await h.advance('1m');
-    await h.channel(NIMBUS_OPS).expectMessage(/Outreach draft for Nimbus/);
-    await customerSays(h, 'sjc-obj-01 is throwing errors for our training jobs, are you aware?');
+    await h.channel(AURORA_OPS).expectMessage(/Outreach draft for Aurora/);
+    await customerSays(h, 'sgp-obj-01 is throwing errors for our training jobs, are you aware?');
     await h.driver.settle();
     const first = h.bot.incidents.timeline(1).filter((e) => e.kind === 'first-contact');
     expect(first.at(-1)?.text).toMatch(/the customer wrote in the shared channel first/);
     // A message from our own workspace or in another tenant's shared channel is no customer signal.
-    await customerSays(h, 'sjc-obj-01 is slow', HELIX_SHARED);
+    await customerSays(h, 'sgp-obj-01 is slow', HELIX_SHARED);
     await h.driver.settle();
     expect(h.bot.incidents.timeline(1).filter((e) => e.kind === 'first-contact')).toHaveLength(1);
 
-    const card = await h.channel(NIMBUS_ALARMS).expectMessage(/INC-1/);
+    const card = await h.channel(AURORA_ALARMS).expectMessage(/INC-1/);
     await click(h, card, 'incident_not_related', CUSTOMER_USER);
     expect(ephemeralTexts(h).at(-1)).toMatch(/support staff/);
     await click(h, card, 'incident_not_related');
@@ -294,32 +294,32 @@ describe('proactive outreach', () => {
     const reply = await h.driver.slashCommand({
       command: '/outreach',
       user: STAFF,
-      channel: NIMBUS_OPS,
-      text: 'stats nimbus 7d',
+      channel: AURORA_OPS,
+      text: 'stats aurora 7d',
     });
     expect(String(reply.body?.text)).toMatch(/Proactive rate: 0 % \(we were first on 0 of 1/);
     expect(String(reply.body?.text)).toMatch(/INC-1.*the customer was first|INC-1.*never reached out/s);
     const refused = await h.driver.slashCommand({
       command: '/outreach',
       user: CUSTOMER_USER,
-      channel: NIMBUS_SHARED,
-      text: 'stats nimbus',
+      channel: AURORA_SHARED,
+      text: 'stats aurora',
     });
     expect(String(refused.body?.text)).toMatch(/for the support team/);
     const scoped = await h.driver.slashCommand({
       command: '/outreach',
       user: STAFF,
       channel: 'C0HELXOPS1',
-      text: 'stats nimbus',
+      text: 'stats aurora',
     });
     expect(String(scoped.body?.text)).toMatch(/belongs to Helix AI/);
     const bad = await h.driver.slashCommand({
       command: '/outreach',
       user: STAFF,
-      channel: NIMBUS_OPS,
-      text: 'stats nimbus soon',
+      channel: AURORA_OPS,
+      text: 'stats aurora soon',
     });
-    expect(String(bad.body?.text)).toMatch(/not a period.*e\.g\. `\/outreach stats nimbus 30d`/);
+    expect(String(bad.body?.text)).toMatch(/not a period.*e\.g\. `\/outreach stats aurora 30d`/);
     await h.finish();
   });
 });

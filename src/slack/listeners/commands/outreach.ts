@@ -12,8 +12,8 @@ import { tokenize } from './router.js';
 export const OUTREACH_COMMAND = '/outreach';
 const DEFAULT_PERIOD = '30d';
 const MAX_PERIOD_MS = 366 * 86_400_000;
-const USAGE =
-  'Usage: `/outreach stats <tenant> [period]`, e.g. `/outreach stats nimbus 30d` (period: 7d, 4w, 90d; default 30d).';
+const usage = (tenantId = 'nimbus') =>
+  `Usage: \`/outreach stats <tenant> [period]\`, e.g. \`/outreach stats ${tenantId} 30d\` (period: 7d, 4w, 90d; default 30d).`;
 
 export interface OutreachCommandDeps {
   firstContact: FirstContactService;
@@ -29,10 +29,11 @@ export function outreachReply(
 ): string {
   if (!deps.staff.isStaff(input.user))
     return 'Sorry, `/outreach` is for the support team. If something is wrong, just write here and we will get back to you.';
+  const here = deps.tenants.channel(input.channel)?.tenant;
+  const USAGE = usage(here?.id ?? deps.tenants.all()[0]?.id);
   const [sub = 'help', ...args] = tokenize(input.text.trim());
   if (sub.toLowerCase() !== 'stats')
     return `${sub.toLowerCase() === 'help' ? '' : `I don't know \`${sub.replace(/[`\n]/g, '').slice(0, 40)}\`. `}${USAGE}`;
-  const here = deps.tenants.channel(input.channel)?.tenant;
   const [tenantArg, periodArg = DEFAULT_PERIOD, ...extra] = args;
   const tenantId = tenantArg ?? here?.id;
   if (!tenantId) return `Say which tenant. ${USAGE}`;
