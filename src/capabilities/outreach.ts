@@ -74,6 +74,7 @@ export const outreach: CapabilityFactory = (k) => {
   return {
     name: 'outreach',
     jobs: service.jobs(),
+    start: (now) => service.scanning.ensure(now),
     slack: (surface) => {
       outreachActions.register(surface, { outreach: service, staff: k.staff, chat: k.chat, logger });
       customerMessages.register(surface, { firstContact, tenants: k.tenants, staff: k.staff, logger });

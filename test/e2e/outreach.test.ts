@@ -191,6 +191,60 @@ describe('proactive outreach', () => {
     await h.finish();
   });
 
+  it('drafts a capacity trend from daily usage alarms before the threshold is reached', async () => {
+    h = await Harness.start({ mode: 'http' });
+    for (const [day, pct] of [80, 82, 84, 86, 88].entries()) {
+      await vms(
+        h,
+        `:large_yellow_circle: [WARNING] sgp-obj-01 (Singapore) POOL_CAPACITY pool-1: Pool capacity at ${pct} % used`,
+      );
+      if (day === 0) {
+        await h.advance('1m');
+        await click(h, await h.channel(AURORA_ALARMS).expectMessage(/INC-1/), 'incident_ack');
+      }
+      await h.advance(day < 4 ? '24h' : '20m');
+    }
+    const draft = await h.channel(AURORA_OPS).expectMessage(/Outreach draft for Aurora/);
+    const body = JSON.stringify(draft.blocks);
+    expect(body).toMatch(/capacity trend/);
+    expect(body).toMatch(/Usage on your cluster sgp-obj-01 is growing quickly/);
+    expect(body).toMatch(/would reach 90 %/);
+    await click(h, draft, 'outreach_discard');
+    expect(ephemeralTexts(h).at(-1)).toMatch(/Discarded/);
+    expect(JSON.stringify(current(h, draft).blocks)).toMatch(/Discarded: nothing was sent/);
+    expect(h.slack.messages(AURORA_SHARED)).toEqual([]);
+    await h.finish();
+  });
+
+  it('drafts checkpoint-cadence latency that is worse than on previous days', async () => {
+    h = await Harness.start({ mode: 'http' });
+    // Three quiet days, then latency spikes every 12 minutes (each write, then it clears).
+    await h.advance('72h');
+    for (let i = 0; i < 8; i++) {
+      await vms(
+        h,
+        ':large_yellow_circle: [WARNING] sgp-gpu-01 (Singapore) WRITE_LATENCY perf-1: Elevated latency on writes, 45 ms',
+      );
+      await h.advance('2m');
+      await vms(
+        h,
+        ':white_check_mark: [RESOLVED] sgp-gpu-01 (Singapore) WRITE_LATENCY perf-1: Latency back to normal',
+      );
+      await h.advance('10m');
+    }
+    await h.advance('2m');
+    const draft = await h.channel(AURORA_OPS).expectMessage(/Outreach draft for Aurora/);
+    const body = JSON.stringify(draft.blocks);
+    expect(body).toMatch(/checkpoint latency/);
+    // It was drafted a while before the last spike: the on-call was reminded once already.
+    await h.channel(AURORA_OPS).expectMessage(/still waiting for a decision/, { threadTs: draft.ts });
+    expect(body).toMatch(/higher storage latency on your cluster sgp-gpu-01/);
+    await click(h, draft, 'outreach_snooze');
+    expect(ephemeralTexts(h).at(-1)).toMatch(/Snoozed for 1h/);
+    for (const card of h.channel(AURORA_ALARMS).find(/INC-/)) h.claim(card);
+    await h.finish();
+  });
+
   it('drafts a Sev1 incident with customer impact and reminds once before the draft expires', async () => {
     h = await Harness.start({ mode: 'http' });
     await vms(

@@ -25,6 +25,7 @@ import {
   valuesFromFinding,
 } from '../../domain/outreach/index.js';
 import { defineJob, type JobDefinition } from '../../jobs/definition.js';
+import { type RecurringJob, recurringJob } from '../../jobs/recurring.js';
 import type { Scheduler } from '../../jobs/scheduler.js';
 import type { Incident, IncidentStore, TimelineEntry } from '../../store/incident-store.js';
 import { incidentRef } from '../../store/incident-store.js';
@@ -45,6 +46,14 @@ export const EXPIRE_JOB = 'outreach.expire';
 export const SEND_JOB = 'outreach.send';
 export const AMEND_JOB = 'outreach.amend';
 export const UPDATE_DUE_JOB = 'outreach.update-due';
+export const SCAN_JOB = 'outreach.scan';
+
+/**
+ * Trends need no new alarm to become true (a capacity line reaches its threshold within the
+ * horizon as days pass; checkpoint latency is compared with earlier days), so every tenant with
+ * outreach is also scanned on this cadence, besides the batch after alarm activity.
+ */
+const SCAN_EVERY_MS = 15 * 60_000;
 
 /** Alarm activity is batched: one detection run per tenant per this much time. */
 const DETECT_BATCH_MS = 60_000;
@@ -91,10 +100,24 @@ export function unfilled(text: string): string[] {
 }
 
 export class OutreachService {
-  constructor(private readonly deps: OutreachDeps) {}
+  readonly scanning: RecurringJob;
+
+  constructor(private readonly deps: OutreachDeps) {
+    this.scanning = recurringJob(deps.scheduler, {
+      kind: SCAN_JOB,
+      failure: { what: 'look for capacity and latency trends worth telling the customer about' },
+      scopes: () =>
+        deps.tenants
+          .all()
+          .filter((t) => outreachOf(t))
+          .map((t) => ({ scope: t.id, recurrence: { every: SCAN_EVERY_MS } })),
+      run: async (occurrence, { now }) => this.deps.tx(() => this.detect(occurrence.scope, now)),
+    });
+  }
 
   jobs(): JobDefinition<never>[] {
     return [
+      this.scanning.definition,
       defineJob({
         kind: DETECT_JOB,
         payload: z.object({ tenantId: z.string() }),
