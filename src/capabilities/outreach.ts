@@ -52,6 +52,16 @@ export const outreach: CapabilityFactory = (k) => {
   });
   k.events.on('timeline', (entry) => service.onTimeline(entry));
   k.events.on('timeline', (entry) => firstContact.onTimeline(entry));
+  // A case the customer opened, seen by the Salesforce poll (cases capability).
+  k.events.on('case.seen', (seen) =>
+    firstContact.signal({
+      tenantId: seen.tenantId,
+      id: `sf:${seen.caseId}`,
+      at: seen.createdAt,
+      kind: 'customer-case',
+      text: seen.subject,
+    }),
+  );
 
   // Who was first, settable from the card of every incident of a tenant with outreach on.
   const triage = k.need('triage');

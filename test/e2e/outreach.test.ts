@@ -376,4 +376,28 @@ describe('proactive outreach', () => {
     expect(String(bad.body?.text)).toMatch(/not a period.*e\.g\. `\/outreach stats aurora 30d`/);
     await h.finish();
   });
+
+  it('counts a case the customer opened in Salesforce, seen by the case poll, as their first signal', async () => {
+    h = await Harness.start({ mode: 'http', integrations: true });
+    const salesforce = h.driver.integrations?.salesforce;
+    if (!salesforce) throw new Error('integrations did not start');
+    await vms(
+      h,
+      ':red_circle: [CRITICAL] sgp-obj-01 (Singapore) DNODE_DOWN dnode-3: D-node dnode-3 is not responding',
+    );
+    await h.advance('1m');
+    await h.channel(AURORA_OPS).expectMessage(/Outreach draft for Aurora/);
+    // The case opsbot opened (tenant rule for Sev1) is ours: no customer signal.
+    await h.advance('2m');
+    expect(h.bot.incidents.timeline(1).filter((e) => e.kind === 'first-contact')).toEqual([]);
+    salesforce.customerCase({
+      accountId: '001Dn00000AurLB',
+      subject: 'Training jobs on sgp-obj-01 fail with I/O errors',
+    });
+    await h.advance('2m');
+    const judged = h.bot.incidents.timeline(1).filter((e) => e.kind === 'first-contact');
+    expect(judged.at(-1)?.text).toMatch(/the customer opened a case first; we have not reached out/);
+    for (const message of h.channel(AURORA_ALARMS).find(/./)) h.claim(message);
+    await h.finish();
+  });
 });

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { mention, msg } from '../../../src/domain/message.js';
 import { migrate, openDatabase, readMigrations } from '../../../src/store/db.js';
 import { IncidentStore } from '../../../src/store/incident-store.js';
+import { OutreachStore } from '../../../src/store/outreach-store.js';
 import { tempDir } from '../../helpers/temp-db.js';
 
 const temps: Array<ReturnType<typeof tempDir>> = [];
@@ -59,7 +60,12 @@ describe('migration 0007 on a database from the previous version', () => {
         ),
       ).toEqual([7]);
       // 0008 (omitted_alarms) on top, with the same data: existing incidents read 0.
-      expect(migrate(db)).toEqual([8]);
+      expect(
+        migrate(
+          db,
+          readMigrations().filter((m) => m.version <= 8),
+        ),
+      ).toEqual([8]);
       expect(db.prepare('SELECT omitted_alarms FROM incidents').all()).toEqual([{ omitted_alarms: 0 }]);
       const rows = db
         .prepare('SELECT text, message FROM timeline WHERE incident_id = ? ORDER BY id')
@@ -132,6 +138,44 @@ describe('migration 0007 on a database from the previous version', () => {
         text: 'Resolved by @U2 — see graph (https://x.example/a)',
         data: { firing: 0 },
       });
+    } finally {
+      db.close();
+    }
+  });
+});
+
+describe('migration 0009 (outreach) on a database from the previous version', () => {
+  it('adds the outreach tables next to the incidents the previous version wrote', () => {
+    const { path, incidentId } = previousVersionDatabase();
+    const db = new Database(path);
+    try {
+      migrate(
+        db,
+        readMigrations().filter((m) => m.version <= 8),
+      );
+      expect(
+        migrate(
+          db,
+          readMigrations().filter((m) => m.version <= 9),
+        ),
+      ).toEqual([9]);
+      const store = new OutreachStore(db);
+      const draft = store.create({
+        tenantId: 'nimbus',
+        incidentId,
+        findingKey: `impact:nimbus:${incidentId}`,
+        kind: 'initial',
+        detector: 'impact',
+        category: 'storage-node',
+        cluster: 'sjc-obj-01',
+        observation: 'storage node down',
+        text: 'We are seeing a problem.',
+        opsChannel: 'C0NIMBOPS1',
+        at: OPENED_AT,
+      });
+      expect(draft).toMatchObject({ status: 'pending', incidentId });
+      expect(store.forIncident(incidentId)).toHaveLength(1);
+      expect(new IncidentStore(db).get(incidentId)?.title).toBe('D-node dnode-3 is not responding');
     } finally {
       db.close();
     }
