@@ -39,10 +39,10 @@ export async function runScenario(
   const runStep = async (step: ScenarioStep): Promise<void> => {
     if ('note' in step) return transcript.heading(step.note);
     if ('command' in step) {
-      const { as, in: channel, text } = step.command;
-      transcript.person(as, channel, `/opsbot ${text}`);
-      const result = await driver.slashCommand({ user: as, channel, text });
-      if (result.status !== 200) failures.push(`/opsbot ${text}: HTTP ${result.status}`);
+      const { as, in: channel, text, slash } = step.command;
+      transcript.person(as, channel, `${slash} ${text}`);
+      const result = await driver.slashCommand({ user: as, channel, text, command: slash });
+      if (result.status !== 200) failures.push(`${slash} ${text}: HTTP ${result.status}`);
       return transcript.ephemeral(as, result.body?.text as string | undefined);
     }
     if ('mention' in step) {
@@ -149,6 +149,44 @@ export async function runScenario(
       });
       return;
     }
+    if ('customerMessage' in step) {
+      const { as, in: channel, team, text } = step.customerMessage;
+      transcript.person(as, channel, text);
+      const ts = driver.slack.mintTs();
+      await driver.event({
+        type: 'message',
+        channel,
+        user: as,
+        user_team: team,
+        source_team: team,
+        text,
+        ts,
+        event_ts: ts,
+        channel_type: 'channel',
+      });
+      return;
+    }
+    if ('clickMessage' in step) {
+      const { as, in: channel, matching, action } = step.clickMessage;
+      const pattern = new RegExp(matching);
+      const target = driver.slack
+        .messages(channel)
+        .filter((m) => m.bot_id && !m.deleted && pattern.test(`${m.text}\n${JSON.stringify(m.blocks ?? [])}`))
+        .at(-1);
+      if (!target)
+        return void failures.push(`clickMessage: no bot message in ${channel} matches /${matching}/`);
+      transcript.person(as, channel, `clicks "${action}"`);
+      await driver.click({ user: as, channel, messageTs: target.ts, actionId: action });
+      return;
+    }
+    if ('submitModal' in step) {
+      const { as, values } = step.submitModal;
+      transcript.person(as, 'modal', `submits ${JSON.stringify(values)}`);
+      const result = await driver.submitView({ user: as, values });
+      if (result.body?.response_action === 'errors')
+        transcript.info(`the modal refuses: ${JSON.stringify(result.body.errors)}`);
+      return;
+    }
     if ('expect' in step) {
       await driver.settle();
       failures.push(...check(driver, transcript, step.expect));
@@ -197,6 +235,13 @@ function check(driver: SandboxDriver, transcript: Transcript, e: Expectation): s
     if (e.issues !== undefined && issues !== e.issues)
       problems.push(`expected ${e.issues} Jira issue(s), found ${issues}`);
     return problems;
+  }
+  if ('matching' in e) {
+    const pattern = new RegExp(e.matching);
+    const found = driver.slack
+      .messages(e.channel)
+      .some((m) => m.bot_id && !m.deleted && pattern.test(`${m.text}\n${JSON.stringify(m.blocks ?? [])}`));
+    return found ? [] : [`no bot message in ${transcript.channel(e.channel)} matches /${e.matching}/`];
   }
   if ('storedAlarms' in e) {
     const stored = driver.inspect.alarms.rawCount();

@@ -15,9 +15,46 @@ const duration = z
 const Step = z.union([
   z.object({ note: z.string().describe('A heading printed in the transcript.') }).strict(),
   z
-    .object({ command: z.object({ as: userId, in: channelId, text: z.string() }).strict() })
+    .object({
+      command: z
+        .object({
+          as: userId,
+          in: channelId,
+          text: z.string(),
+          slash: z
+            .string()
+            .regex(/^\/[a-z]+$/)
+            .default('/opsbot')
+            .describe('The slash command, e.g. /outreach.'),
+        })
+        .strict(),
+    })
     .strict()
-    .describe('A person types /opsbot <text>.'),
+    .describe('A person types /opsbot <text> (or another slash command).'),
+  z
+    .object({
+      customerMessage: z
+        .object({ as: userId, in: channelId, team: z.string(), text: z.string() })
+        .strict()
+        .describe("A customer's user (of their own Slack workspace `team`) writes in a shared channel."),
+    })
+    .strict(),
+  z
+    .object({
+      clickMessage: z
+        .object({ as: userId, in: channelId, matching: z.string(), action: z.string() })
+        .strict()
+        .describe('A person clicks a button on the newest bot message of a channel that matches a regex.'),
+    })
+    .strict(),
+  z
+    .object({
+      submitModal: z
+        .object({ as: userId, values: z.record(z.string(), z.record(z.string(), z.string())) })
+        .strict()
+        .describe('A person submits the modal the bot opened last (block id → action id → text).'),
+    })
+    .strict(),
   z
     .object({ mention: z.object({ as: userId, in: channelId, text: z.string() }).strict() })
     .strict()
@@ -113,6 +150,12 @@ const Step = z.union([
           .object({ incident: z.int().positive(), card: z.string().describe('A regex the card must match.') })
           .strict(),
         z.object({ storedAlarms: z.int().min(0) }).strict(),
+        z
+          .object({
+            channel: channelId,
+            matching: z.string().describe('A regex one bot message must match.'),
+          })
+          .strict(),
         z
           .object({ cases: z.int().min(0).optional(), issues: z.int().min(0).optional() })
           .strict()
