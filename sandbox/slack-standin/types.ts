@@ -35,6 +35,8 @@ export interface StandInUser {
   real_name?: string;
   tz?: string;
   is_bot?: boolean;
+  /** A guest (multi-channel guest) of the workspace, as users.info reports it. */
+  is_restricted?: boolean;
 }
 
 export interface StandInChannel {

@@ -87,7 +87,13 @@ export const outreach: CapabilityFactory = (k) => {
     start: (now) => service.scanning.ensure(now),
     slack: (surface) => {
       outreachActions.register(surface, { outreach: service, staff: k.staff, chat: k.chat, logger });
-      customerMessages.register(surface, { firstContact, tenants: k.tenants, staff: k.staff, logger });
+      customerMessages.register(surface, {
+        firstContact,
+        tenants: k.tenants,
+        staff: k.staff,
+        isGuest: (user) => k.directory.isGuest(user),
+        logger,
+      });
       outreachCommand.register(surface, {
         firstContact,
         tenants: k.tenants,

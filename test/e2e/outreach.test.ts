@@ -6,6 +6,7 @@ import { WebClient } from '@slack/web-api';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CUSTOMER_USER } from '../../sandbox/driver.js';
 import type { StoredMessage } from '../../sandbox/slack-standin/types.js';
+import { SANDBOX_IDS } from '../../sandbox/slack-wire.js';
 import { Harness } from './harness.js';
 
 const STAFF = 'U0STAFF001';
@@ -43,14 +44,19 @@ async function nicFlap(harness: Harness): Promise<void> {
 }
 
 /** A message in a shared channel from one of the customer's own users (another workspace). */
-async function customerSays(harness: Harness, text: string, channel = AURORA_SHARED) {
+async function customerSays(
+  harness: Harness,
+  text: string,
+  channel = AURORA_SHARED,
+  as: { user: string; team: string } = { user: CUSTOMER_USER, team: CUSTOMER_TEAM },
+) {
   const ts = harness.slack.mintTs();
   return harness.driver.event({
     type: 'message',
     channel,
-    user: CUSTOMER_USER,
-    user_team: CUSTOMER_TEAM,
-    source_team: CUSTOMER_TEAM,
+    user: as.user,
+    user_team: as.team,
+    source_team: as.team,
     text,
     ts,
     event_ts: ts,
@@ -398,6 +404,37 @@ describe('proactive outreach', () => {
     const judged = h.bot.incidents.timeline(1).filter((e) => e.kind === 'first-contact');
     expect(judged.at(-1)?.text).toMatch(/the customer opened a case first; we have not reached out/);
     for (const message of h.channel(AURORA_ALARMS).find(/./)) h.claim(message);
+    await h.finish();
+  });
+
+  it('counts a guest of our workspace as the customer, but not a colleague who is not staff', async () => {
+    h = await Harness.start({ mode: 'http' });
+    h.slack.addUser({ id: 'U0GUESTUS1', name: 'aurora.guest', is_restricted: true });
+    h.slack.addUser({ id: 'U0COLLEAG1', name: 'sales.colleague' });
+    await vms(
+      h,
+      ':red_circle: [CRITICAL] sgp-obj-01 (Singapore) DNODE_DOWN dnode-3: D-node dnode-3 is not responding',
+    );
+    await h.advance('1m');
+    await h.channel(AURORA_OPS).expectMessage(/Outreach draft for Aurora/);
+    await customerSays(h, 'is sgp-obj-01 ok?', AURORA_SHARED, {
+      user: 'U0COLLEAG1',
+      team: SANDBOX_IDS.teamId,
+    });
+    await h.driver.settle();
+    expect(h.bot.incidents.timeline(1).filter((e) => e.kind === 'first-contact')).toEqual([]);
+    await customerSays(h, 'sgp-obj-01 returns errors', AURORA_SHARED, {
+      user: 'U0GUESTUS1',
+      team: SANDBOX_IDS.teamId,
+    });
+    await h.driver.settle();
+    expect(
+      h.bot.incidents
+        .timeline(1)
+        .filter((e) => e.kind === 'first-contact')
+        .at(-1)?.text,
+    ).toMatch(/the customer wrote in the shared channel first/);
+    await h.channel(AURORA_ALARMS).expectMessage(/INC-1/);
     await h.finish();
   });
 });

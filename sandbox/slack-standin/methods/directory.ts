@@ -53,6 +53,8 @@ function userObject(u: StandInUser, state: WorkspaceState): Record<string, unkno
     is_admin: false,
     is_owner: false,
     is_bot: u.is_bot ?? false,
+    is_restricted: u.is_restricted ?? false,
+    is_ultra_restricted: false,
     is_app_user: false,
     updated: Math.floor(state.now() / 1000),
     profile: {

@@ -1,7 +1,8 @@
 // Messages in a tenant's shared (Slack Connect) channel from the customer's own people are the
 // customer's signal in the "who was first" measurement. Slack marks a message from another
 // workspace with that workspace's id (`user_team`, also `source_team`); ours is the envelope's
-// `team_id`. Thin: decide whether the author is the customer, hand the signal to the service.
+// `team_id`; a guest of our own workspace is the customer's too. Thin: decide whether the author
+// is the customer, hand the signal to the service.
 import type { Logger } from 'pino';
 import type { FirstContactService } from '../../../services/outreach/first-contact.js';
 import type { StaffDirectory } from '../../../services/staff-directory.js';
@@ -24,6 +25,8 @@ export interface CustomerMessageDeps {
   firstContact: FirstContactService;
   tenants: TenantDirectory;
   staff: StaffDirectory;
+  /** Whether a user of our own workspace is a guest (users.info is_restricted). */
+  isGuest: (userId: string) => Promise<boolean>;
   logger: Logger;
 }
 
@@ -46,7 +49,8 @@ export function register(surface: SlackSurface, deps: CustomerMessageDeps): void
     const settings = place.tenant.outreach;
     if (!settings?.enabled || deps.staff.isStaff(message.user)) return;
     const ourTeam = (body as { team_id?: string }).team_id;
-    if (!isCustomerAuthor(message, ourTeam, settings.customerTeamIds)) return;
+    if (!isCustomerAuthor(message, ourTeam, settings.customerTeamIds) && !(await deps.isGuest(message.user)))
+      return;
     const matched = deps.firstContact.signal({
       tenantId: place.tenant.id,
       id: `slack:${message.channel}:${message.ts}`,
