@@ -437,4 +437,29 @@ describe('proactive outreach', () => {
     await h.channel(AURORA_ALARMS).expectMessage(/INC-1/);
     await h.finish();
   });
+
+  it('reports the week in the Monday weekly digest of the tenant', async () => {
+    h = await Harness.start({ mode: 'http' });
+    await vms(
+      h,
+      ':red_circle: [CRITICAL] sgp-obj-01 (Singapore) DNODE_DOWN dnode-3: D-node dnode-3 is not responding',
+    );
+    await h.advance('1m');
+    const draft = await h.channel(AURORA_OPS).expectMessage(/Outreach draft for Aurora/);
+    await click(h, draft, 'outreach_send');
+    await h.channel(AURORA_SHARED).expectMessage(/storage enclosure/);
+    await h.advance('10m');
+    await customerSays(h, 'we see errors on sgp-obj-01 too');
+    const card = await h.channel(AURORA_ALARMS).expectMessage(/INC-1/);
+    await click(h, card, 'incident_resolve');
+    await h.advance('1m');
+    await click(h, await h.channel(AURORA_OPS).expectMessage(/Closing message draft/), 'outreach_discard');
+    // Monday 08:00 in Singapore is Monday 00:00 UTC.
+    await h.advance(Date.parse('2026-11-30T00:00:00Z') - h.clock.now());
+    const digest = await h.channel(AURORA_OPS).expectMessage(/Weekly digest for Aurora Labs/);
+    expect(digest.text).toMatch(/Proactive outreach for Aurora Labs, last week/);
+    expect(digest.text).toMatch(/Proactive rate: 100 % \(we were first on 1 of 1/);
+    expect(digest.text).toMatch(/Median lead time: 10m/);
+    await h.finish();
+  });
 });
