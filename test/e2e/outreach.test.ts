@@ -10,6 +10,8 @@ import { SANDBOX_IDS } from '../../sandbox/slack-wire.js';
 import { Harness } from './harness.js';
 
 const STAFF = 'U0STAFF001';
+/** A second staff member: approves the first message (the on-call is STAFF). */
+const APPROVER = 'U0STAFF002';
 const AURORA_ALARMS = 'C0AURAALRM';
 const AURORA_OPS = 'C0AURAOPS1';
 const AURORA_SHARED = 'C0AURACUST';
@@ -123,16 +125,16 @@ describe('proactive outreach', () => {
     expect(h.slack.messages(AURORA_SHARED)).toEqual([]);
 
     // Send, and Slack retrying the same click: one message in the shared channel.
-    await click(h, draft, 'outreach_send');
-    await click(h, draft, 'outreach_send');
+    await click(h, draft, 'outreach_send', APPROVER);
+    await click(h, draft, 'outreach_send', APPROVER);
     const sent = await h.channel(AURORA_SHARED).expectMessage(/network trouble on your cluster sgp-obj-01/);
     expect(sent.text).not.toMatch(/INC-|Internal|cnode-4\/eth3 alarmed|Helix/);
     expect(ephemeralTexts(h).at(-2)).toMatch(/Sending it to Aurora Labs/);
     expect(ephemeralTexts(h).at(-1)).toMatch(/already/);
-    expect(JSON.stringify(current(h, draft).blocks)).toMatch(/Sent to the customer by <@U0STAFF001>/);
+    expect(JSON.stringify(current(h, draft).blocks)).toMatch(/Sent to the customer by <@U0STAFF002>/);
     expect(actionIds(current(h, draft))).toEqual(['outreach_correct', 'outreach_retract']);
     const timeline = h.bot.incidents.timeline(1);
-    expect(timeline.find((e) => e.kind === 'outreach')).toMatchObject({ actor: STAFF });
+    expect(timeline.find((e) => e.kind === 'outreach')).toMatchObject({ actor: APPROVER });
     expect(timeline.find((e) => e.kind === 'first-contact')?.text).toMatch(/we reached out first/);
 
     // Correct: an empty text is refused in the modal, a real one replaces the message.
@@ -164,6 +166,7 @@ describe('proactive outreach', () => {
     // The promised update falls due: a pre-filled update draft; Send refuses until {progress} is filled.
     await h.advance('60m');
     const update = await h.channel(AURORA_OPS).expectMessage(/Update draft for Aurora/);
+    expect(update.text).toContain(`<@${APPROVER}>`); // who made the promise is asked to keep it
     expect(JSON.stringify(update.blocks)).toContain('{progress}');
     await click(h, update, 'outreach_send');
     expect(ephemeralTexts(h).at(-1)).toMatch(/Fill in \{progress\} first/);

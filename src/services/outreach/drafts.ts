@@ -330,7 +330,7 @@ export class OutreachService {
       {
         draft,
         tenantName: tenant?.name ?? draft.tenantId,
-        approver: this.deps.responders.responderFor(draft.tenantId, 'primary', now),
+        approver: this.approverFor(draft, now),
         incidentRef: draft.incidentId === null ? undefined : incidentRef(draft.incidentId),
         missing: unfilled(draft.text),
       },
@@ -340,12 +340,27 @@ export class OutreachService {
     return { ts };
   }
 
+  /**
+   * Who is asked: for an update or closing message, whoever approved the last message about the
+   * incident (they made the promise); otherwise the tenant's primary on-call now.
+   */
+  private approverFor(draft: Draft, now: number): string | undefined {
+    if (draft.kind !== 'initial' && draft.incidentId !== null) {
+      const last = this.deps.store
+        .forIncident(draft.incidentId)
+        .filter((d) => d.status === 'sent' && d.approvedBy)
+        .at(-1);
+      if (last?.approvedBy) return last.approvedBy;
+    }
+    return this.deps.responders.responderFor(draft.tenantId, 'primary', now);
+  }
+
   private remind(draftId: number, generation: number, now: number): unknown {
     const draft = this.deps.store.get(draftId);
     if (draft?.status !== 'pending' || draft.generation !== generation) return { skipped: 'not waiting' };
     if (!draft.opsTs) return { skipped: 'the draft is not posted yet' };
     const settings = outreachOf(this.deps.tenants.tenant(draft.tenantId));
-    const oncall = this.deps.responders.responderFor(draft.tenantId, 'primary', now);
+    const oncall = this.approverFor(draft, now);
     const left = settings ? (settings.draftExpiryMinutes - settings.draftReminderMinutes) * 60_000 : 0;
     this.deps.chat.post(
       { channel: draft.opsChannel, threadTs: draft.opsTs },

@@ -120,3 +120,25 @@ describe('outreach pacing', () => {
     expect(chat.customerPosts).toHaveLength(2);
   });
 });
+
+describe('outreach quiet hours', () => {
+  it("holds an approved message until the tenant's quiet hours end (Singapore time)", async () => {
+    const config = withTenant(sandboxConfig(), 'aurora', (t) => ({
+      ...t,
+      outreach: t.outreach && { ...t.outreach, quietHours: { start: '22:00', end: '07:00', days: [] } },
+    }));
+    const { w, chat, service, draft } = setUp(config);
+    // 2026-11-26T15:30Z is 23:30 in Singapore: quiet until 07:00 local (23:00Z).
+    w.clock.setTime(Date.parse('2026-11-26T15:30:00Z'));
+    const held = service.approve(draft('aurora', 'q')?.id as number, 'U0STAFF001');
+    expect(plainText(held.message)).toMatch(/Held by quiet hours for Aurora Labs: it goes out in 7h 30m/);
+    await w.drain();
+    expect(chat.customerPosts).toEqual([]);
+    w.clock.setTime(Date.parse('2026-11-26T22:59:59.999Z'));
+    await w.drain();
+    expect(chat.customerPosts).toEqual([]);
+    w.clock.setTime(Date.parse('2026-11-26T23:00:00Z'));
+    await w.drain();
+    expect(chat.customerPosts).toHaveLength(1);
+  });
+});
