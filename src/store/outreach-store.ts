@@ -178,6 +178,20 @@ export interface AlarmOccurrence {
   labels: Record<string, string>;
 }
 
+function toOccurrence(r: Record<string, unknown>): AlarmOccurrence {
+  return {
+    at: r.at as number,
+    cluster: r.cluster as string,
+    category: r.category as string,
+    status: r.status as 'firing' | 'resolved',
+    summary: r.summary as string,
+    componentKind: r.component_kind as string,
+    componentId: r.component_id as string,
+    name: r.name as string,
+    labels: JSON.parse(r.labels as string) as Record<string, string>,
+  };
+}
+
 export class OutreachStore {
   private readonly s;
   private readonly updates = new Map<string, Statement>();
@@ -227,6 +241,13 @@ export class OutreachStore {
            m.component_kind, m.component_id, m.name, m.labels
          FROM alarm_events e JOIN incident_alarms m ON m.incident_id = e.incident_id AND m.fingerprint = e.fingerprint
          WHERE e.tenant_id = ? AND e.received_at > ? AND e.received_at <= ? ORDER BY e.received_at, e.id`,
+      ),
+      capacityEvents: db.prepare(
+        `SELECT e.received_at AS at, e.cluster, e.category, e.status, e.summary,
+           m.component_kind, m.component_id, m.name, m.labels
+         FROM alarm_events e JOIN incident_alarms m ON m.incident_id = e.incident_id AND m.fingerprint = e.fingerprint
+         WHERE e.tenant_id = ? AND e.received_at > ? AND e.received_at <= ?
+           AND (e.category = 'capacity' OR m.component_kind = 'capacity') ORDER BY e.received_at, e.id`,
       ),
     };
   }
@@ -329,17 +350,14 @@ export class OutreachStore {
 
   /** Alarm occurrences of the tenant in (since, until] that joined an incident, oldest first. */
   alarmEvents(tenantId: string, since: number, until: number): AlarmOccurrence[] {
-    return (this.s.events.all(tenantId, since, until) as Array<Record<string, unknown>>).map((r) => ({
-      at: r.at as number,
-      cluster: r.cluster as string,
-      category: r.category as string,
-      status: r.status as 'firing' | 'resolved',
-      summary: r.summary as string,
-      componentKind: r.component_kind as string,
-      componentId: r.component_id as string,
-      name: r.name as string,
-      labels: JSON.parse(r.labels as string) as Record<string, string>,
-    }));
+    return (this.s.events.all(tenantId, since, until) as Array<Record<string, unknown>>).map(toOccurrence);
+  }
+
+  /** Only the capacity alarms of (since, until] (the capacity fit looks back much further). */
+  capacityEvents(tenantId: string, since: number, until: number): AlarmOccurrence[] {
+    return (this.s.capacityEvents.all(tenantId, since, until) as Array<Record<string, unknown>>).map(
+      toOccurrence,
+    );
   }
 
   addOverride(o: StoredOverride): void {

@@ -14,7 +14,6 @@ import { formatDuration } from '../../domain/clock.js';
 import { type Message, mention, msg } from '../../domain/message.js';
 import {
   type Finding,
-  lookbackMs,
   mayPostAt,
   messageText,
   type OutreachSettings,
@@ -187,7 +186,7 @@ export class OutreachService {
     const tenant = this.deps.tenants.tenant(tenantId);
     const settings = outreachOf(tenant);
     if (!tenant || !settings) return { skipped: 'outreach is off for this tenant' };
-    const stream = loadStream(this.deps, tenantId, now - lookbackMs(settings.detectors), now);
+    const stream = loadStream(this.deps, tenantId, settings.detectors, now);
     const drafted: string[] = [];
     for (const finding of runDetectors(settings.detectors, stream, now)) {
       if (this.deps.store.byKey(finding.key)) continue;
@@ -283,7 +282,7 @@ export class OutreachService {
     if (!draft) return undefined;
     this.deps.store.update(draft.id, { nextUpdateAt: d.values.nextUpdateAt ?? null }, d.now);
     this.audit(draft.id, d.now, null, 'created', { detector: d.detector, key: d.findingKey });
-    this.refreshCard(draft.id, d.now);
+    this.refreshCard(draft.id);
     this.scheduleWaiting(draft.id, 0, settings, d.now);
     return this.deps.store.get(draft.id);
   }
@@ -311,7 +310,7 @@ export class OutreachService {
   }
 
   /** Re-renders the card after a change; every change is audited first, so the count keys it. */
-  private refreshCard(draftId: number, _now: number): void {
+  private refreshCard(draftId: number): void {
     const revision = this.deps.store.auditOf(draftId).length;
     this.deps.scheduler.enqueue({
       kind: CARD_JOB,
@@ -379,7 +378,7 @@ export class OutreachService {
     if (draft?.status !== 'pending' || draft.generation !== generation) return { skipped: 'not waiting' };
     this.deps.store.update(draftId, { status: 'expired' }, now);
     this.audit(draftId, now, null, 'expired');
-    this.refreshCard(draftId, now);
+    this.refreshCard(draftId);
     return { expired: true };
   }
 
@@ -389,7 +388,7 @@ export class OutreachService {
   private closedReason(draft: Draft): string | undefined {
     switch (draft.status) {
       case 'sent':
-        return `This message was already sent${draft.approvedBy ? ' (approved by someone)' : ''}; use Correct or Retract on it instead.`;
+        return 'This message was already sent; use Correct or Retract on its card instead.';
       case 'approved':
         return 'This draft is already approved and on its way to the customer.';
       case 'expired':
@@ -447,7 +446,7 @@ export class OutreachService {
         runAt: sendAt,
         lane: `outreach-customer:${tenant.id}`,
       });
-      this.refreshCard(draftId, now);
+      this.refreshCard(draftId);
       if (decision.ok) return ok(`Sending it to ${tenant.name}'s shared channel now.`);
       const why = decision.reason === 'quiet-hours' ? 'quiet hours' : 'the rate limit';
       return ok(
@@ -470,7 +469,7 @@ export class OutreachService {
       if (closed) return refuse(closed);
       this.deps.store.update(draftId, { text: clean }, now);
       this.audit(draftId, now, user, 'edited', { before: draft.text });
-      this.refreshCard(draftId, now);
+      this.refreshCard(draftId);
       const missing = unfilled(clean);
       return ok(
         missing.length > 0
@@ -495,7 +494,7 @@ export class OutreachService {
       draftId: draft.id,
       action: 'corrected',
     });
-    this.refreshCard(draft.id, now);
+    this.refreshCard(draft.id);
     return ok('Correcting the message in the customer channel.');
   }
 
@@ -518,7 +517,7 @@ export class OutreachService {
         draftId,
         action: 'retracted',
       });
-      this.refreshCard(draftId, now);
+      this.refreshCard(draftId);
       return ok('Retracting the message from the customer channel.');
     });
   }
@@ -537,7 +536,7 @@ export class OutreachService {
       this.audit(draftId, now, user, 'snoozed', { until: now + SNOOZE_MS });
       // The reminder and expiry start again after the snooze.
       this.scheduleWaiting(draftId, generation, settings, now + SNOOZE_MS);
-      this.refreshCard(draftId, now);
+      this.refreshCard(draftId);
       return ok(`Snoozed for ${formatDuration(SNOOZE_MS)}: you will be reminded then.`);
     });
   }
@@ -551,7 +550,7 @@ export class OutreachService {
       if (closed) return refuse(closed);
       this.deps.store.update(draftId, { status: 'discarded' }, now);
       this.audit(draftId, now, user, 'discarded');
-      this.refreshCard(draftId, now);
+      this.refreshCard(draftId);
       return ok('Discarded: nothing goes to the customer.');
     });
   }
@@ -615,7 +614,7 @@ export class OutreachService {
         ),
         { draftId, action: 'sent', kind: draft.kind, channel, ts },
       );
-      this.refreshCard(draftId, at);
+      this.refreshCard(draftId);
       if (draft.kind !== 'closing' && draft.incidentId !== null) {
         const settings = outreachOf(this.deps.tenants.tenant(draft.tenantId));
         const dueAt = Math.max(draft.nextUpdateAt ?? 0, at + 60_000);
@@ -645,7 +644,7 @@ export class OutreachService {
         `outreach-failed:${draft.id}:${draft.sendAttempt}`,
       );
     }
-    this.refreshCard(draft.id, now);
+    this.refreshCard(draft.id);
     return { failed: why };
   }
 
