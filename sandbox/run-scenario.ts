@@ -154,11 +154,36 @@ export async function runScenario(
       const pattern = new RegExp(message);
       const target = driver.slack
         .messages(channel)
-        .filter((m) => m.bot_id && pattern.test(m.text))
+        .filter((m) => m.bot_id && !m.deleted && pattern.test(`${m.text}\n${JSON.stringify(m.blocks ?? [])}`))
         .at(-1);
       if (!target) return void failures.push(`press: no bot message in ${channel} matches /${message}/`);
       transcript.person(as, channel, `clicks "${action}"`);
       await driver.click({ user: as, channel, messageTs: target.ts, actionId: action, value });
+      return;
+    }
+    if ('customerMessage' in step) {
+      const { as, in: channel, team, text } = step.customerMessage;
+      transcript.person(as, channel, text);
+      const ts = driver.slack.mintTs();
+      await driver.event({
+        type: 'message',
+        channel,
+        user: as,
+        user_team: team,
+        source_team: team,
+        text,
+        ts,
+        event_ts: ts,
+        channel_type: 'channel',
+      });
+      return;
+    }
+    if ('submitModal' in step) {
+      const { as, values } = step.submitModal;
+      transcript.person(as, 'modal', `submits ${JSON.stringify(values)}`);
+      const result = await driver.submitView({ user: as, values });
+      if (result.body?.response_action === 'errors')
+        transcript.info(`the modal refuses: ${JSON.stringify(result.body.errors)}`);
       return;
     }
     if ('expect' in step) {
@@ -218,6 +243,13 @@ function check(driver: SandboxDriver, transcript: Transcript, e: Expectation): s
     if (e.issues !== undefined && issues !== e.issues)
       problems.push(`expected ${e.issues} Jira issue(s), found ${issues}`);
     return problems;
+  }
+  if ('matching' in e) {
+    const pattern = new RegExp(e.matching);
+    const found = driver.slack
+      .messages(e.channel)
+      .some((m) => m.bot_id && !m.deleted && pattern.test(`${m.text}\n${JSON.stringify(m.blocks ?? [])}`));
+    return found ? [] : [`no bot message in ${transcript.channel(e.channel)} matches /${e.matching}/`];
   }
   if ('storedAlarms' in e) {
     const stored = driver.inspect.alarms.rawCount();

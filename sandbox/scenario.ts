@@ -21,12 +21,32 @@ const Step = z.union([
           as: userId,
           in: channelId,
           text: z.string(),
-          slash: z.enum(['/opsbot', '/oncall', '/handoff']).default('/opsbot'),
+          slash: z
+            .string()
+            .regex(/^\/[a-z]+$/)
+            .default('/opsbot')
+            .describe('The slash command, e.g. /outreach.'),
         })
         .strict(),
     })
     .strict()
-    .describe('A person types /opsbot <text> (or /oncall, /handoff with `slash`).'),
+    .describe('A person types /opsbot <text> (or another slash command).'),
+  z
+    .object({
+      customerMessage: z
+        .object({ as: userId, in: channelId, team: z.string(), text: z.string() })
+        .strict()
+        .describe("A customer's user (of their own Slack workspace `team`) writes in a shared channel."),
+    })
+    .strict(),
+  z
+    .object({
+      submitModal: z
+        .object({ as: userId, values: z.record(z.string(), z.record(z.string(), z.string())) })
+        .strict()
+        .describe('A person submits the modal the bot opened last (block id → action id → text).'),
+    })
+    .strict(),
   z
     .object({ mention: z.object({ as: userId, in: channelId, text: z.string() }).strict() })
     .strict()
@@ -116,7 +136,9 @@ const Step = z.union([
           in: channelId,
           message: z
             .string()
-            .describe('A regex matching the bot message carrying the button (the latest wins).'),
+            .describe(
+              'A regex matching the bot message carrying the button, its text or blocks (the latest wins).',
+            ),
           action: z.string(),
           value: z.string().optional(),
         })
@@ -142,6 +164,12 @@ const Step = z.union([
           .object({ incident: z.int().positive(), card: z.string().describe('A regex the card must match.') })
           .strict(),
         z.object({ storedAlarms: z.int().min(0) }).strict(),
+        z
+          .object({
+            channel: channelId,
+            matching: z.string().describe('A regex one bot message must match.'),
+          })
+          .strict(),
         z
           .object({ cases: z.int().min(0).optional(), issues: z.int().min(0).optional() })
           .strict()

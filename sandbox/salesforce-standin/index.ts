@@ -123,6 +123,11 @@ export class SalesforceStandIn {
     return this.#org.humanUpdate(caseId, change);
   }
 
+  /** The customer opens a Case themselves (Origin Web, no opsbot external id). */
+  customerCase(input: { accountId: string; subject: string; origin?: string }): StandInCase {
+    return this.#org.openByCustomer({ origin: 'Web', ...input });
+  }
+
   clearCalls(): void {
     this.calls.length = 0;
   }

@@ -124,6 +124,32 @@ export class StandInOrg {
     return { ...found, custom: { ...found.custom } };
   }
 
+  /** A customer opens a Case themselves (web, email or phone): no external id, their Origin. */
+  openByCustomer(input: { accountId: string; subject: string; origin: string }): StandInCase {
+    if (!this.#accounts.has(input.accountId.slice(0, 15)))
+      throw new Error(`openByCustomer: no account ${input.accountId}`);
+    const stamp = this.#stamp();
+    this.#caseCounter += 1;
+    const created: StandInCase = {
+      Id: salesforceId('500', this.#caseCounter),
+      CaseNumber: String(FIRST_CASE_NUMBER + this.#caseCounter - 1).padStart(8, '0'),
+      AccountId: input.accountId,
+      ContactId: null,
+      Subject: input.subject,
+      Description: null,
+      Priority: 'High',
+      Status: 'New',
+      Origin: input.origin,
+      OwnerId: this.#ownerId('Support Queue'),
+      OwnerName: 'Support Queue',
+      CreatedDate: stamp,
+      LastModifiedDate: stamp,
+      custom: {},
+    };
+    this.#cases.push(created);
+    return { ...created, custom: {} };
+  }
+
   upsertByExternalId(field: string, value: string, body: Record<string, unknown>): ApiResult {
     if (field.toLowerCase() !== this.externalIdField.toLowerCase()) {
       return apiError(

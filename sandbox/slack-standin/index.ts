@@ -154,6 +154,13 @@ export class SlackStandIn {
   }
 
   /** A block_actions payload for a click on a button of a stored message, with a stand-in response_url. */
+  /** What people do to a channel outside the bot: remove the bot from it, archive it, or undo that. */
+  setChannelState(id: string, change: { is_member?: boolean; is_archived?: boolean }): void {
+    const channel = this.state.channels.get(id);
+    if (!channel) throw new Error(`setChannelState: no channel ${id}`);
+    Object.assign(channel, change);
+  }
+
   blockActions(click: ButtonClick): Record<string, unknown> {
     return blockActionsFor(this.state, this.responseUrls, click);
   }

@@ -30,6 +30,8 @@ export interface ChannelRecord {
   is_ext_shared: boolean;
   is_im: boolean;
   is_member: boolean;
+  /** Archived channels refuse posts with `is_archived`, as Slack does. */
+  is_archived: boolean;
   /** Epoch seconds. */
   created: number;
 }
@@ -78,6 +80,7 @@ export class WorkspaceState {
       is_ext_shared: channel.is_ext_shared ?? false,
       is_im: false,
       is_member: channel.is_member ?? true,
+      is_archived: channel.is_archived ?? false,
       created: Math.floor(this.now() / 1000),
     });
   }
@@ -117,6 +120,7 @@ export class WorkspaceState {
       is_ext_shared: false,
       is_im: true,
       is_member: true,
+      is_archived: false,
       created: Math.floor(this.now() / 1000),
     };
     this.channels.set(id, dm);

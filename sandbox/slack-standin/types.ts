@@ -35,6 +35,8 @@ export interface StandInUser {
   real_name?: string;
   tz?: string;
   is_bot?: boolean;
+  /** A guest (multi-channel guest) of the workspace, as users.info reports it. */
+  is_restricted?: boolean;
 }
 
 export interface StandInChannel {
@@ -44,6 +46,8 @@ export interface StandInChannel {
   is_ext_shared?: boolean;
   /** Whether the bot is in the channel (default true); conversations.join sets it. */
   is_member?: boolean;
+  /** An archived channel answers posts with `is_archived` (default false). */
+  is_archived?: boolean;
 }
 
 export interface StandInUsergroup {

@@ -4,6 +4,7 @@ import type { CapabilityFactory } from '../app.js';
 import { cases } from './cases.js';
 import { escalations } from './escalations.js';
 import { oncall } from './oncall.js';
+import { outreach } from './outreach.js';
 import { platform } from './platform.js';
 import { tenantRules } from './tenant-rules.js';
 import { triage } from './triage.js';
@@ -17,4 +18,5 @@ export const CAPABILITIES: CapabilityFactory[] = [
   cases,
   escalations,
   tenantRules,
+  outreach,
 ];

@@ -38,6 +38,11 @@ export interface CaseChange {
   priority: string;
   ownerName: string | null;
   lastModified: number; // epoch ms
+  /** Who opened it and how (a case the customer opened is their signal in "who was first"). */
+  accountId?: string | null;
+  origin?: string | null;
+  subject?: string | null;
+  created?: number | null; // epoch ms
 }
 
 export interface CaseTracker {

@@ -25,6 +25,15 @@ export interface OpsEvents {
   };
   /** A Salesforce case exists for the incident. */
   'case.opened': { incidentId: number };
+  /** The case poll saw a case of a tenant's account that opsbot did not open (e.g. the customer's). */
+  'case.seen': {
+    tenantId: string;
+    caseId: string;
+    caseNumber: string;
+    origin: string | null;
+    subject: string;
+    createdAt: number;
+  };
 }
 
 type Listener<K extends keyof OpsEvents> = (payload: OpsEvents[K]) => void;

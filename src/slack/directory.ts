@@ -14,6 +14,7 @@ import type { SlackCall } from './outbox.js';
 
 export class SlackDirectory implements Permalinks, PeopleDirectory, UserGroupWriter, PeopleProfiles {
   private readonly names = new Map<string, string>();
+  private readonly guests = new Map<string, boolean>();
 
   constructor(
     private readonly call: SlackCall,
@@ -53,6 +54,25 @@ export class SlackDirectory implements Permalinks, PeopleDirectory, UserGroupWri
       if (name) out.set(id, name);
     }
     return out;
+  }
+
+  /**
+   * Is this user a guest of our workspace (a single- or multi-channel guest)? Guests in a shared
+   * channel are the customer's people. Unknown (the lookup failed) reads as not a guest.
+   */
+  async isGuest(userId: string): Promise<boolean> {
+    const known = this.guests.get(userId);
+    if (known !== undefined) return known;
+    try {
+      const response = await this.call('users.info', { user: userId });
+      const user = response.user as { is_restricted?: boolean; is_ultra_restricted?: boolean } | undefined;
+      const guest = Boolean(user?.is_restricted || user?.is_ultra_restricted);
+      this.guests.set(userId, guest);
+      return guest;
+    } catch (error) {
+      this.logger.debug({ err: error, user: userId }, 'could not tell whether the user is a guest');
+      return false;
+    }
   }
 
   async membersOf(userGroupId: string): Promise<string[]> {

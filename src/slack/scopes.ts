@@ -9,6 +9,7 @@ export const WEB_API_METHOD_SCOPES: Record<string, string | null> = {
   'chat.postMessage': 'chat:write',
   'chat.update': 'chat:write',
   'chat.postEphemeral': 'chat:write',
+  'chat.delete': 'chat:write', // retracting an outreach message from a customer channel
   'usergroups.users.list': 'usergroups:read',
   'usergroups.users.update': 'usergroups:write', // on-call handles follow the schedule
   'views.open': null, // opening a modal from a click needs no scope

@@ -179,7 +179,9 @@ export type TimelineKind =
   | 'escalation'
   | 'escalation-opened'
   | 'jira-update'
-  | 'delivery-failed';
+  | 'delivery-failed'
+  | 'outreach'
+  | 'first-contact';
 
 export interface TimelineEntry {
   id: number;

@@ -19,6 +19,7 @@ function visibleChannel(ctx: MethodContext): ChannelRecord | ApiResult {
 /** A channel the bot may post in, or the error Slack gives. */
 function writableChannel(ctx: MethodContext): ChannelRecord | ApiResult {
   const channel = visibleChannel(ctx);
+  if (!isError(channel) && channel.is_archived) return fail('is_archived');
   if (!isError(channel) && !channel.is_member) return fail('not_in_channel');
   return channel;
 }

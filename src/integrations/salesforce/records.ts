@@ -19,6 +19,10 @@ const CaseRow = z
     Priority: z.string().nullable().optional(),
     Owner: z.object({ Name: z.string().nullable().optional() }).nullable().optional(),
     LastModifiedDate: z.string(),
+    AccountId: z.string().nullable().optional(),
+    Origin: z.string().nullable().optional(),
+    Subject: z.string().nullable().optional(),
+    CreatedDate: z.string().nullable().optional(),
   })
   .catchall(z.unknown());
 type CaseRow = z.infer<typeof CaseRow>;
@@ -67,6 +71,10 @@ export function toCaseChange(row: CaseRow, externalIdField: string): CaseChange 
     priority: row.Priority ?? '',
     ownerName: row.Owner?.Name ?? null,
     lastModified: parseSalesforceDateTime(row.LastModifiedDate),
+    accountId: row.AccountId ?? null,
+    origin: row.Origin ?? null,
+    subject: row.Subject ?? null,
+    created: row.CreatedDate ? parseSalesforceDateTime(row.CreatedDate) : null,
   };
 }
 

@@ -63,7 +63,7 @@ export function changedCasesQuery(
 ): string {
   const accounts = accountIds.map((id) => soqlId(id, 'Account id')).join(', ');
   return [
-    `SELECT Id, CaseNumber, Status, Priority, Owner.Name, LastModifiedDate, ${soqlFieldName(externalIdField)}`,
+    `SELECT Id, CaseNumber, Status, Priority, Owner.Name, LastModifiedDate, ${soqlFieldName(externalIdField)}, AccountId, Origin, Subject, CreatedDate`,
     'FROM Case',
     `WHERE AccountId IN (${accounts})`,
     `AND LastModifiedDate >= ${soqlDateTime(since)}`,

@@ -14,7 +14,7 @@ import {
   plainText,
   withNames,
 } from '../../domain/message.js';
-import type { CaseTracker } from '../../integrations/ports.js';
+import type { CaseChange, CaseTracker } from '../../integrations/ports.js';
 import { defineJob, type JobDefinition } from '../../jobs/definition.js';
 import { RetryableError } from '../../jobs/errors.js';
 import { type RecurringJob, recurringJob } from '../../jobs/recurring.js';
@@ -271,6 +271,24 @@ export class CaseService {
     return { status: p.status };
   }
 
+  /**
+   * A case we did not open (no external id, another Origin than ours): somebody else — usually
+   * the customer — opened it. Announced once per poll that sees it; listeners deduplicate by id.
+   */
+  private announceForeignCase(change: CaseChange): void {
+    if (change.externalId || !change.accountId) return;
+    const tenant = tenantOfAccount(this.deps.tenants, change.accountId);
+    if (!tenant?.salesforce || change.origin === tenant.salesforce.origin) return;
+    this.deps.events.emit('case.seen', {
+      tenantId: tenant.id,
+      caseId: change.id,
+      caseNumber: change.caseNumber,
+      origin: change.origin ?? null,
+      subject: change.subject ?? '',
+      createdAt: change.created ?? change.lastModified,
+    });
+  }
+
   /** Pulls back what people changed in Salesforce (status, owner, priority) since the last poll. */
   private async poll(until: number): Promise<unknown> {
     const { links, incidents, tenants, clock, watermarks } = this.deps;
@@ -284,7 +302,10 @@ export class CaseService {
       const changes = await this.call(clock.now(), undefined, (t) => t.changedSince(accounts, since, until));
       for (const change of changes) {
         const link = links.byExternalId('salesforce', change.id);
-        if (!link) continue;
+        if (!link) {
+          this.announceForeignCase(change);
+          continue;
+        }
         const before = links.observe(
           link.incidentId,
           'salesforce',
@@ -319,6 +340,13 @@ export class CaseService {
       return { failed: error instanceof Error ? error.message : String(error) };
     }
   }
+}
+
+/** The tenant whose Salesforce account holds `accountId` (15- or 18-character ids compare on 15). */
+function tenantOfAccount(tenants: IntegrationDeps['tenants'], accountId: string) {
+  return tenants
+    .all()
+    .find((t) => t.salesforce && t.salesforce.accountId.slice(0, 15) === accountId.slice(0, 15));
 }
 
 /** The value stored in the case's external-id field. */

@@ -48,6 +48,14 @@ export interface IncidentCardView {
   caseLink?: { label: string; url: string };
   jiraLink?: { label: string; url: string };
   actions: { case: { enabled: boolean; why?: string }; escalate: { enabled: boolean; why?: string } };
+  /** Buttons other capabilities add (value: the incident id), after the built-in ones. */
+  extraButtons: CardButton[];
+}
+
+/** A button another capability adds to open incidents' cards; its listener is that capability's. */
+export interface CardButton {
+  actionId: string;
+  text: string;
 }
 
 /** A card button another capability offers, and why it is missing for a tenant (or undefined). */
@@ -64,6 +72,17 @@ export class CardActionStatus {
     case: 'Salesforce is not connected to opsbot yet',
     escalate: 'Jira/Orion is not connected to opsbot yet',
   };
+
+  private readonly extra: Array<(tenantId: string) => CardButton[]> = [];
+
+  /** Adds buttons to the cards of a tenant's open incidents (the provider may return none). */
+  addButtons(provider: (tenantId: string) => CardButton[]): void {
+    this.extra.push(provider);
+  }
+
+  buttons(tenantId: string): CardButton[] {
+    return this.extra.flatMap((provider) => provider(tenantId));
+  }
 
   offer(action: CardActionName, unavailable: Availability): void {
     this.checks.set(action, unavailable);
@@ -127,6 +146,7 @@ export class CardViewBuilder {
         case: actions.status('case', incident.tenantId),
         escalate: actions.status('escalate', incident.tenantId),
       },
+      extraButtons: actions.buttons(incident.tenantId),
     };
     if (incident.acknowledgedBy && incident.acknowledgedAt !== null) {
       view.acknowledgedBy = { user: incident.acknowledgedBy, at: incident.acknowledgedAt };

@@ -219,6 +219,7 @@ function actionElements(v: IncidentCardView): ActionsBlockElement[] {
   }
   out.push(resolve);
   out.push(button(ids.silence1h, 'Silence 1h', value), button(ids.silence4h, 'Silence 4h', value));
+  for (const extra of v.extraButtons) out.push(button(extra.actionId, extra.text, value));
   out.push(severityOverflow(v));
   return out;
 }

@@ -292,7 +292,7 @@ describe('records', () => {
   it('changedSince sends the exact SOQL and maps the records, following nextRecordsUrl', async () => {
     expectToken();
     const q =
-      "SELECT Id, CaseNumber, Status, Priority, Owner.Name, LastModifiedDate, Opsbot_Incident_Id__c FROM Case WHERE AccountId IN ('001Hs00000AbCdEIAZ') AND LastModifiedDate >= 2024-05-01T11:55:00Z AND LastModifiedDate < 2024-05-01T12:00:00Z ORDER BY LastModifiedDate";
+      "SELECT Id, CaseNumber, Status, Priority, Owner.Name, LastModifiedDate, Opsbot_Incident_Id__c, AccountId, Origin, Subject, CreatedDate FROM Case WHERE AccountId IN ('001Hs00000AbCdEIAZ') AND LastModifiedDate >= 2024-05-01T11:55:00Z AND LastModifiedDate < 2024-05-01T12:00:00Z ORDER BY LastModifiedDate";
     const row = (id: string, ext: string | null, owner: string | null, at: string) => ({
       attributes: { type: 'Case', url: `${API}/sobjects/Case/${id}` },
       Id: id,
@@ -334,6 +334,10 @@ describe('records', () => {
         priority: 'High',
         ownerName: 'Dana Support',
         lastModified: Date.parse('2024-05-01T11:56:07.000Z'),
+        accountId: null,
+        origin: null,
+        subject: null,
+        created: null,
       },
       {
         id: '500Hs00000Qw13AIAR',
@@ -343,6 +347,10 @@ describe('records', () => {
         priority: 'High',
         ownerName: null,
         lastModified: Date.parse('2024-05-01T11:58:00.000Z'),
+        accountId: null,
+        origin: null,
+        subject: null,
+        created: null,
       },
     ]);
     query.done();

@@ -125,6 +125,10 @@ describe('adapter ↔ stand-in', () => {
         priority: 'Critical',
         ownerName: 'Dana Support',
         lastModified: T0 + 10 * 60_000 + 30_000,
+        accountId: ACCOUNT,
+        origin: 'Slack',
+        subject: 'Sev1: cluster c-17 degraded',
+        created: expect.any(Number),
       },
     ]);
     // Before the change, and for another account, nothing.

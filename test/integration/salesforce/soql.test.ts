@@ -53,7 +53,7 @@ describe('changedCasesQuery', () => {
       Date.parse('2024-05-01T12:05:00.000Z'),
     );
     expect(q).toBe(
-      "SELECT Id, CaseNumber, Status, Priority, Owner.Name, LastModifiedDate, Opsbot_Incident_Id__c FROM Case WHERE AccountId IN ('001Hs00000AbCdEIAZ', '001Hs00000XyZabIAB') AND LastModifiedDate >= 2024-05-01T12:00:00Z AND LastModifiedDate < 2024-05-01T12:05:00Z ORDER BY LastModifiedDate",
+      "SELECT Id, CaseNumber, Status, Priority, Owner.Name, LastModifiedDate, Opsbot_Incident_Id__c, AccountId, Origin, Subject, CreatedDate FROM Case WHERE AccountId IN ('001Hs00000AbCdEIAZ', '001Hs00000XyZabIAB') AND LastModifiedDate >= 2024-05-01T12:00:00Z AND LastModifiedDate < 2024-05-01T12:05:00Z ORDER BY LastModifiedDate",
     );
     expect(parseSoql(q).where).toHaveLength(3);
   });

@@ -6,6 +6,7 @@ import { mention, msg } from '../../../src/domain/message.js';
 import { migrate, openDatabase, readMigrations } from '../../../src/store/db.js';
 import { IncidentStore } from '../../../src/store/incident-store.js';
 import { OncallStore } from '../../../src/store/oncall-store.js';
+import { OutreachStore } from '../../../src/store/outreach-store.js';
 import { tempDir } from '../../helpers/temp-db.js';
 
 const temps: Array<ReturnType<typeof tempDir>> = [];
@@ -155,7 +156,12 @@ describe('migration 0009 (on-call) on a database from the previous version', () 
           readMigrations().filter((m) => m.version <= 8),
         ),
       ).toEqual([7, 8]);
-      expect(migrate(db)).toEqual([9]);
+      expect(
+        migrate(
+          db,
+          readMigrations().filter((m) => m.version <= 9),
+        ),
+      ).toEqual([9]);
       expect(new IncidentStore(db).get(incidentId)).toMatchObject({ status: 'acknowledged', severity: 1 });
       const store = new OncallStore(db);
       const made = store.addOverride(
@@ -173,6 +179,44 @@ describe('migration 0009 (on-call) on a database from the previous version', () 
       expect(store.liveOverrides()).toEqual([made]);
       expect(store.cancelOverride(made.n, 'U1', OPENED_AT)).toBe(1);
       expect(store.liveOverrides()).toEqual([]);
+    } finally {
+      db.close();
+    }
+  });
+});
+
+describe('migration 0010 (outreach) on a database from the previous version', () => {
+  it('adds the outreach tables next to the incidents the previous version wrote', () => {
+    const { path, incidentId } = previousVersionDatabase();
+    const db = new Database(path);
+    try {
+      migrate(
+        db,
+        readMigrations().filter((m) => m.version <= 9),
+      );
+      expect(
+        migrate(
+          db,
+          readMigrations().filter((m) => m.version <= 10),
+        ),
+      ).toEqual([10]);
+      const store = new OutreachStore(db);
+      const draft = store.create({
+        tenantId: 'nimbus',
+        incidentId,
+        findingKey: `impact:nimbus:${incidentId}`,
+        kind: 'initial',
+        detector: 'impact',
+        category: 'storage-node',
+        cluster: 'sjc-obj-01',
+        observation: 'storage node down',
+        text: 'We are seeing a problem.',
+        opsChannel: 'C0NIMBOPS1',
+        at: OPENED_AT,
+      });
+      expect(draft).toMatchObject({ status: 'pending', incidentId });
+      expect(store.forIncident(incidentId)).toHaveLength(1);
+      expect(new IncidentStore(db).get(incidentId)?.title).toBe('D-node dnode-3 is not responding');
     } finally {
       db.close();
     }

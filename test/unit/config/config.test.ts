@@ -314,7 +314,7 @@ describe('npm run config:check', () => {
 
   it('prints ok for a valid file and exits 0', () => {
     const result = run(['config/sandbox.yaml']);
-    expect(result.stdout.trim()).toBe('ok: 2 tenants (nimbus, helix-ai) in config/sandbox.yaml');
+    expect(result.stdout.trim()).toBe('ok: 3 tenants (nimbus, helix-ai, aurora) in config/sandbox.yaml');
     expect(result.status).toBe(0);
   });
 

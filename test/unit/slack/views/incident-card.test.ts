@@ -37,6 +37,7 @@ function view(overrides: Partial<IncidentCardView> = {}): IncidentCardView {
       { summary: 'SSD ssd-7 missing', componentId: 'ssd-7', status: 'resolved', at: T0 + 2 * MIN },
     ],
     actions: { case: { enabled: true }, escalate: { enabled: true } },
+    extraButtons: [],
     ...overrides,
   };
 }

@@ -42,6 +42,7 @@ function card(overrides: Partial<IncidentCardView> = {}): IncidentCardView {
     responsible: 'U0123ABCD',
     recentAlarms: [],
     actions: { case: { enabled: true }, escalate: { enabled: true } },
+    extraButtons: [],
     ...overrides,
   };
 }
