@@ -27,6 +27,8 @@ const flag = (name: string) => {
 };
 const outFile = flag('--out');
 const rawDir = flag('--cpuprofile');
+/** Only the doors whose name contains this (e.g. 'Slack', '50 alert'). */
+const only = flag('--only');
 const N = Number(args[0] ?? process.env.BENCH_ALARMS ?? 5000);
 const CONCURRENCY = 32;
 const TOP = 15;
@@ -127,6 +129,7 @@ async function door(
   spec: (driver: SandboxDriver) => Omit<LoadSpec, 'count' | 'firstIndex'>,
   alarmsPerRequest: number,
 ): Promise<string> {
+  if (only && !name.includes(only)) return '';
   const driver = await SandboxDriver.start({ mode: 'http' });
   try {
     const base = spec(driver);
@@ -188,7 +191,7 @@ try {
 } finally {
   await client.stop();
 }
-const report = `${sections.join('\n')}\nMeasured ${new Date().toISOString()}, Node ${process.version}, load average ${(
+const report = `${sections.filter(Boolean).join('\n')}\nMeasured ${new Date().toISOString()}, Node ${process.version}, load average ${(
   await import('node:os')
 )
   .loadavg()
