@@ -84,17 +84,30 @@ export class RetentionStore {
     return { deleted: ids.length, more: ids.length === limit };
   }
 
-  /** Incidents resolved before `cutoff`, with their members, timeline and links. */
-  pruneIncidents(cutoff: number, limit: number): { deleted: number; more: boolean } {
+  /**
+   * Incidents resolved before `cutoff`, with their members, timeline and links. An incident that
+   * other data still references (a capability's table with a foreign key to it, e.g. SLA evidence
+   * kept longer) is left alone, whole: each incident goes in its own savepoint.
+   */
+  pruneIncidents(cutoff: number, limit: number): { deleted: number; more: boolean; kept: number } {
     const ids = this.s.headIncidents.all(cutoff, limit) as Array<{ id: number }>;
+    let deleted = 0;
     for (const { id } of ids) {
-      this.s.detachEvents.run(id);
-      this.s.deleteMembers.run(id);
-      this.s.deleteTimelineOf.run(id);
-      this.s.deleteLinks.run(id);
-      this.s.deleteIncident.run(id);
+      try {
+        this.db.transaction(() => {
+          this.s.detachEvents.run(id);
+          this.s.deleteMembers.run(id);
+          this.s.deleteTimelineOf.run(id);
+          this.s.deleteLinks.run(id);
+          this.s.deleteIncident.run(id);
+        })();
+        deleted++;
+      } catch (error) {
+        if ((error as { code?: string }).code !== 'SQLITE_CONSTRAINT_FOREIGNKEY') throw error;
+      }
     }
-    return { deleted: ids.length, more: ids.length === limit };
+    // A batch of only still-referenced incidents would come back unchanged: stop there.
+    return { deleted, more: ids.length === limit && deleted > 0, kept: ids.length - deleted };
   }
 
   /**

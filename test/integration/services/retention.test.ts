@@ -168,3 +168,22 @@ describe('retention (real SQLite, fake clock)', () => {
     expect(RetentionSchema.safeParse({ rawAlarms: 0 }).success).toBe(false);
   });
 });
+
+describe('retention and data other capabilities keep about an incident', () => {
+  it('leaves an incident whole while another table still references it', async () => {
+    // Timelines kept longer than incidents here, so "whole" includes the timeline.
+    const { world, retention, fire, resolve } = setup({ timelines: 500 });
+    const id = idOf(fire('am-1', 'dnode-1'));
+    resolve(id);
+    // Stand-in for a capability's evidence table with a foreign key to incidents.
+    world.db.exec('CREATE TABLE evidence (incident_id INTEGER NOT NULL REFERENCES incidents (id))');
+    world.db.prepare('INSERT INTO evidence (incident_id) VALUES (?)').run(id);
+    world.clock.advance('401d');
+    const report = await retention.prune();
+    expect(report.failed).toEqual({});
+    expect(report.deleted.incidents).toBe(0);
+    expect(world.incidents.get(id)).toBeDefined();
+    expect(world.incidents.timeline(id).length).toBeGreaterThan(0);
+    expect(world.incidents.members(id)).toHaveLength(1);
+  });
+});
