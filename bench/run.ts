@@ -2,8 +2,9 @@
 import { alarmStorm } from './alarm-storm.js';
 import { jobScheduler } from './job-scheduler.js';
 import { type Benchmark, printTable, writeResults } from './lib.js';
+import { longRun } from './long-run.js';
 
-const ALL: Benchmark[] = [jobScheduler, alarmStorm];
+const ALL: Benchmark[] = [jobScheduler, alarmStorm, longRun];
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const selected = wanted.length ? ALL.filter((b) => wanted.includes(b.name)) : ALL;

@@ -69,6 +69,8 @@ export interface StormAlert {
   endsAt: string;
   generatorURL: string;
   fingerprint: string;
+  /** Default firing; a resolved alert carries its real endsAt. */
+  status?: 'firing' | 'resolved';
 }
 
 /**
@@ -109,7 +111,7 @@ export function alertmanagerWebhookBody(alerts: StormAlert[]): string {
       ? `{}/{cluster="${first.labels.cluster}"}:{alertname="${first.labels.alertname}", node="${first.labels.node}"}`
       : `{}/{cluster="${first.labels.cluster}"}:{alertname="${first.labels.alertname}", cluster="${first.labels.cluster}"}`,
     truncatedAlerts: 0,
-    status: 'firing',
+    status: alerts.some((a) => a.status !== 'resolved') ? 'firing' : 'resolved',
     receiver: 'opsbot',
     groupLabels: single
       ? { alertname: first.labels.alertname, node: first.labels.node }
@@ -118,12 +120,12 @@ export function alertmanagerWebhookBody(alerts: StormAlert[]): string {
     commonAnnotations: single ? first.annotations : {},
     externalURL: 'http://alertmanager.nimbus.internal:9093',
     alerts: alerts.map((alert) => ({
-      status: 'firing',
+      status: alert.status ?? 'firing',
       labels: alert.labels,
       annotations: alert.annotations,
       startsAt: alert.startsAt,
       // Alertmanager sends the zero time for firing alerts.
-      endsAt: '0001-01-01T00:00:00Z',
+      endsAt: alert.status === 'resolved' ? alert.endsAt : '0001-01-01T00:00:00Z',
       generatorURL: alert.generatorURL,
       fingerprint: alert.fingerprint,
     })),
