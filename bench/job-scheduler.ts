@@ -76,4 +76,30 @@ export const jobScheduler: Benchmark = {
     for (const lanes of [1, 500]) for (const jobs of BACKLOGS) rows.push(await measure(jobs, lanes));
     return rows;
   },
+  summary(rows) {
+    // Per-job CPU at the deepest backlog against the shallowest, per lane layout.
+    return ['1 lane(s)', '500 lane(s)'].flatMap((scenario): Row[] => {
+      const of = rows.filter((r) => r.scenario === scenario);
+      const first = of[0];
+      const last = of.at(-1);
+      if (!first || !last || first === last) return [];
+      const growth = Number(last['CPU µs per job']) / Number(first['CPU µs per job']);
+      return [
+        {
+          section: `backlog, ${scenario}`,
+          measurement: `run jobs/s at ${first.jobs} / ${last.jobs} due jobs`,
+          value: `${first['run jobs/s']} / ${last['run jobs/s']}`,
+          unit: 'jobs/s',
+        },
+        {
+          section: `backlog, ${scenario}`,
+          measurement: `CPU per job at ${last.jobs} ÷ at ${first.jobs} (${first['CPU µs per job']} → ${last['CPU µs per job']} µs)`,
+          value: Number(growth.toFixed(2)),
+          unit: 'x',
+          target: '≤ 1.5 (flat)',
+          result: growth <= 1.5 ? 'PASS' : 'MISS',
+        },
+      ];
+    });
+  },
 };
