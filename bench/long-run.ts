@@ -108,7 +108,8 @@ async function run(): Promise<Row[]> {
   const configFile = join(dir, 'opsbot.yaml');
   writeFileSync(
     configFile,
-    `${readFileSync('config/sandbox.yaml', 'utf8')}\nretention:\n  rawAlarms: ${RETENTION_DAYS}\n  pruneEvery: 6h\n`,
+    // The sandbox config with this run's retention section in place of its own.
+    `${readFileSync('config/sandbox.yaml', 'utf8').split(/^retention:/m)[0]}\nretention:\n  rawAlarms: ${RETENTION_DAYS}\n  pruneEvery: 6h\n`,
   );
   const clock = new FakeClock('2026-01-05T00:00:00Z');
   const start = clock.now();
