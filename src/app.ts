@@ -31,7 +31,6 @@ import { SlackHttpReceiver } from './slack/receivers/http-receiver.js';
 import { SlackSocketReceiver } from './slack/receivers/socket-receiver.js';
 import { SlackSurface, type SurfaceInventory } from './slack/surface.js';
 import { AlarmStore } from './store/alarm-store.js';
-import { Checkpointer } from './store/checkpointer.js';
 import { type Db, openDatabase } from './store/db.js';
 import { GroupCommit } from './store/group-commit.js';
 import { InboundStore } from './store/inbound-store.js';
@@ -83,8 +82,6 @@ export class Kernel {
   readonly tx: UnitOfWork;
   /** Shares one commit between the writes that must be durable before an acknowledgement. */
   readonly commits: GroupCommit;
-  /** WAL checkpoints on a worker thread, off the intake path (none for an in-memory database). */
-  readonly checkpointer: Checkpointer | undefined;
   readonly jobs: JobStore;
   readonly scheduler: Scheduler;
   readonly events = new EventHub();
@@ -114,7 +111,6 @@ export class Kernel {
     this.db = openDatabase(env.DATABASE_PATH);
     this.tx = unitOfWork(this.db);
     this.commits = new GroupCommit(this.db);
-    this.checkpointer = Checkpointer.start(this.db, env.DATABASE_PATH, logger.child({ component: 'store' }));
     this.jobs = new JobStore(this.db);
     this.scheduler = new Scheduler({
       store: this.jobs,
@@ -307,7 +303,6 @@ export class Opsbot {
     await this.http.close();
     this.gate.flush();
     await k.scheduler.stop();
-    await k.checkpointer?.stop();
     k.db.close();
     k.logger.info('stopped');
   }
