@@ -9,6 +9,23 @@ export interface Benchmark {
   name: string;
   description: string;
   run(): Promise<Row[]>;
+  /** The figures with a target, for the one summary table (default: rows that have a target). */
+  summary?(rows: Row[]): Row[];
+}
+
+/** Summary rows: benchmark, what, value, unit, target, result. */
+export function summaryRows(bench: Benchmark, rows: Row[]): Row[] {
+  const picked = bench.summary
+    ? bench.summary(rows)
+    : rows.filter((r) => r.target !== undefined && r.target !== '');
+  return picked.map((r) => ({
+    benchmark: bench.name,
+    measurement: `${r.section ? `${r.section}: ` : ''}${r.measurement}`,
+    value: r.value ?? '',
+    unit: r.unit ?? '',
+    target: r.target ?? '',
+    result: r.result ?? '',
+  }));
 }
 
 export function printTable(title: string, rows: Row[]): void {

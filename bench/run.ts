@@ -2,9 +2,10 @@
 import { alarmStorm } from './alarm-storm.js';
 import { handoffLateness } from './handoff-lateness.js';
 import { jobScheduler } from './job-scheduler.js';
-import { type Benchmark, printTable, writeResults } from './lib.js';
+import { type Benchmark, printTable, type Row, summaryRows, writeResults } from './lib.js';
+import { longRun } from './long-run.js';
 
-const ALL: Benchmark[] = [jobScheduler, alarmStorm, handoffLateness];
+const ALL: Benchmark[] = [jobScheduler, alarmStorm, handoffLateness, longRun];
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const selected = wanted.length ? ALL.filter((b) => wanted.includes(b.name)) : ALL;
@@ -14,8 +15,14 @@ if (selected.length === 0) {
   );
   process.exit(2);
 }
+const summary: Row[] = [];
 for (const bench of selected) {
   const rows = await bench.run();
   printTable(`${bench.name} — ${bench.description}`, rows);
   process.stdout.write(`written to ${writeResults(bench.name, bench.description, rows)}\n`);
+  summary.push(...summaryRows(bench, rows));
 }
+// One table of every figure that has a target, each measured side by side within its own run.
+const title = `summary — ${selected.map((b) => b.name).join(', ')}`;
+printTable(title, summary);
+process.stdout.write(`written to ${writeResults('summary', title, summary)}\n`);

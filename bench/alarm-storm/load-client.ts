@@ -6,7 +6,13 @@
 import { Agent } from 'undici';
 import { signSlackRequest } from '../../sandbox/slack-wire.js';
 import type { LoadRequest, LoadResult, LoadSpec } from './load.js';
-import { alertmanagerApiBody, alertmanagerWebhookBody, slackEventBody, stormAlert } from './payloads.js';
+import {
+  alertmanagerApiBody,
+  alertmanagerWebhookBody,
+  type StormAlert,
+  slackEventBody,
+  stormAlert,
+} from './payloads.js';
 
 const REQUEST_TIMEOUT_MS = 10_000;
 
@@ -21,18 +27,22 @@ function buildBodies(spec: LoadSpec): string[] {
         );
         break;
       case 'am-webhook':
-        bodies.push(
-          alertmanagerWebhookBody(stormAlert(index, { startsAtMs: spec.baseMs, cluster: spec.cluster })),
-        );
+        bodies.push(alertmanagerWebhookBody(alertsOf(spec, index)));
         break;
       case 'am-api':
-        bodies.push(
-          alertmanagerApiBody(stormAlert(index, { startsAtMs: spec.baseMs, cluster: spec.cluster })),
-        );
+        bodies.push(alertmanagerApiBody(alertsOf(spec, index)));
         break;
     }
   }
   return bodies;
+}
+
+/** The alerts of request `index`: `alertsPerRequest` consecutive distinct alerts. */
+function alertsOf(spec: LoadSpec, index: number): StormAlert[] {
+  const size = spec.alertsPerRequest ?? 1;
+  return Array.from({ length: size }, (_, j) =>
+    stormAlert(index * size + j, { startsAtMs: spec.baseMs, cluster: spec.cluster }),
+  );
 }
 
 function headersFor(spec: LoadSpec, body: string): Record<string, string> {

@@ -14,6 +14,8 @@ export interface LoadSpec {
   /** Makes Slack event ids unique per run. */
   runTag: string;
   warmup?: boolean;
+  /** Alertmanager alerts per request (webhook groups, API batches); default 1. */
+  alertsPerRequest?: number;
   /** Alertmanager alerts' cluster label (default: the storm's). */
   cluster?: string;
   slackSigning?: { secret: string; timestampSec: number | 'now' };

@@ -69,6 +69,8 @@ export interface StormAlert {
   endsAt: string;
   generatorURL: string;
   fingerprint: string;
+  /** Default firing; a resolved alert carries its real endsAt. */
+  status?: 'firing' | 'resolved';
 }
 
 /**
@@ -95,42 +97,50 @@ export function stormAlert(i: number, opts: { startsAtMs: number; cluster?: stri
   };
 }
 
-/** An Alertmanager webhook (version 4) carrying exactly one firing alert, as Alertmanager sends it. */
-export function alertmanagerWebhookBody(alert: StormAlert): string {
+/**
+ * An Alertmanager webhook (version 4) carrying firing alerts, as Alertmanager sends it: one alert,
+ * or a group of alerts sharing the cluster (Alertmanager's group_by) with the common labels only.
+ */
+export function alertmanagerWebhookBody(alerts: StormAlert[]): string {
+  const first = alerts[0] as StormAlert;
+  const single = alerts.length === 1;
+  const { node: _node, ...shared } = first.labels;
   return JSON.stringify({
     version: '4',
-    groupKey: `{}/{cluster="${alert.labels.cluster}"}:{alertname="${alert.labels.alertname}", node="${alert.labels.node}"}`,
+    groupKey: single
+      ? `{}/{cluster="${first.labels.cluster}"}:{alertname="${first.labels.alertname}", node="${first.labels.node}"}`
+      : `{}/{cluster="${first.labels.cluster}"}:{alertname="${first.labels.alertname}", cluster="${first.labels.cluster}"}`,
     truncatedAlerts: 0,
-    status: 'firing',
+    status: alerts.some((a) => a.status !== 'resolved') ? 'firing' : 'resolved',
     receiver: 'opsbot',
-    groupLabels: { alertname: alert.labels.alertname, node: alert.labels.node },
-    commonLabels: alert.labels,
-    commonAnnotations: alert.annotations,
+    groupLabels: single
+      ? { alertname: first.labels.alertname, node: first.labels.node }
+      : { alertname: first.labels.alertname, cluster: first.labels.cluster },
+    commonLabels: single ? first.labels : shared,
+    commonAnnotations: single ? first.annotations : {},
     externalURL: 'http://alertmanager.nimbus.internal:9093',
-    alerts: [
-      {
-        status: 'firing',
-        labels: alert.labels,
-        annotations: alert.annotations,
-        startsAt: alert.startsAt,
-        // Alertmanager sends the zero time for firing alerts.
-        endsAt: '0001-01-01T00:00:00Z',
-        generatorURL: alert.generatorURL,
-        fingerprint: alert.fingerprint,
-      },
-    ],
+    alerts: alerts.map((alert) => ({
+      status: alert.status ?? 'firing',
+      labels: alert.labels,
+      annotations: alert.annotations,
+      startsAt: alert.startsAt,
+      // Alertmanager sends the zero time for firing alerts.
+      endsAt: alert.status === 'resolved' ? alert.endsAt : '0001-01-01T00:00:00Z',
+      generatorURL: alert.generatorURL,
+      fingerprint: alert.fingerprint,
+    })),
   });
 }
 
-/** `POST /api/v2/alerts` body: an array of postable alerts, here one. */
-export function alertmanagerApiBody(alert: StormAlert): string {
-  return JSON.stringify([
-    {
+/** `POST /api/v2/alerts` body: an array of postable alerts. */
+export function alertmanagerApiBody(alerts: StormAlert[]): string {
+  return JSON.stringify(
+    alerts.map((alert) => ({
       labels: alert.labels,
       annotations: alert.annotations,
       startsAt: alert.startsAt,
       endsAt: alert.endsAt,
       generatorURL: alert.generatorURL,
-    },
-  ]);
+    })),
+  );
 }

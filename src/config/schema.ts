@@ -9,6 +9,7 @@ import type { IssueParams } from './format.js';
 import { IntegrationsSchema, TenantJiraSchema, TenantSalesforceSchema } from './integration-schema.js';
 import { OncallConfigSchema } from './oncall-schema.js';
 import { OutreachSchema } from './outreach-schema.js';
+import { RetentionSchema } from './retention-schema.js';
 import { SlaSchema } from './sla-schema.js';
 import { TriageConfigSchema } from './triage-schema.js';
 
@@ -139,6 +140,7 @@ export const ConfigSchema = z
     integrations: IntegrationsSchema,
     tenants: z.array(TenantSchema).min(1).describe('Customer accounts the bot serves.'),
     oncall: OncallConfigSchema.optional(),
+    retention: RetentionSchema,
   })
   .strict()
   // `when` makes the cross-field checks run even when some fields failed, so all problems show at once.

@@ -143,6 +143,9 @@ export class Scheduler {
         this.inFlight.add(run);
       }
     }
+    // Every slot busy: the next completion ticks again, so no timer is needed until then (and the
+    // earliest-run query, which looks at every lane, is skipped while a backlog drains).
+    if (this.inFlight.size >= this.opts.concurrency) return;
     this.arm();
   }
 

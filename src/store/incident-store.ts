@@ -301,6 +301,10 @@ export class IncidentStore {
          WHERE i.tenant_id = ? AND i.status != 'resolved' AND m.can_inhibit = 1 AND m.status = 'firing'
            AND m.suppressed_by IS NULL`,
       ),
+      // Straight from the partial index, no join: usually there is no possible inhibitor at all.
+      anySource: db.prepare(
+        "SELECT 1 FROM incident_alarms WHERE can_inhibit = 1 AND status = 'firing' AND suppressed_by IS NULL LIMIT 1",
+      ),
       openMemberIncident: db.prepare(
         `SELECT m.incident_id AS id FROM incident_alarms m JOIN incidents i ON i.id = m.incident_id
          WHERE i.tenant_id = ? AND m.fingerprint = ? AND i.status != 'resolved' ORDER BY m.incident_id DESC LIMIT 1`,
@@ -432,6 +436,8 @@ export class IncidentStore {
 
   /** Firing, unsuppressed alarms of open incidents that match an inhibition source: the possible inhibitors. */
   activeSources(tenantId: string): Array<{ id: string; incidentId: number; labels: Record<string, string> }> {
+    // Every inhibition target asks; the join costs ~8 µs even when it finds nothing, this ~1 µs.
+    if (this.s.anySource.get() === undefined) return [];
     return (
       this.s.activeSources.all(tenantId) as Array<{
         incident_id: number;

@@ -67,10 +67,18 @@ export interface NewJob {
 // A job is eligible only when no earlier job of its lane is running, due, or backing off after
 // a failure, so a lane drains strictly in order even while its head waits out a 429. An earlier
 // job merely scheduled for later (a reminder, a coalesced card update) does not hold the lane.
-// (`status IN (…)` first so SQLite can walk the (lane, status, id) index instead of every done job.)
-const LANE_IS_FREE = `(j.lane IS NULL OR NOT EXISTS (
-  SELECT 1 FROM jobs e WHERE e.lane = j.lane AND e.status IN ('pending', 'running') AND e.id < j.id
-    AND (e.status = 'running' OR e.last_error IS NOT NULL OR e.run_at <= @now)))`;
+// So each lane has at most one eligible job: its first active job (by id) that is running, due or
+// failed — its "blocker" — when that one is pending and due. The queries below enumerate the lanes
+// with active jobs (one index seek each, via jobs_active_lane) and look at each lane's blocker,
+// instead of testing every pending job against its lane: a backlog of 50,000 jobs behind one
+// running job costs one seek per tick, not 50,000 sub-queries.
+const ACTIVE_LANES = `lanes(lane) AS (
+    SELECT MIN(lane) FROM jobs INDEXED BY jobs_active_lane WHERE lane IS NOT NULL AND status IN ('pending', 'running')
+    UNION ALL
+    SELECT (SELECT MIN(n.lane) FROM jobs n INDEXED BY jobs_active_lane WHERE n.lane > lanes.lane AND n.status IN ('pending', 'running'))
+    FROM lanes WHERE lanes.lane IS NOT NULL)`;
+const BLOCKER = `(SELECT b.id FROM jobs b INDEXED BY jobs_active_lane WHERE b.lane = lanes.lane AND b.status IN ('pending', 'running')
+      AND (b.status = 'running' OR b.last_error IS NOT NULL OR b.run_at <= @now) ORDER BY b.id LIMIT 1)`;
 
 export class JobStore {
   private readonly insert;
@@ -95,11 +103,25 @@ export class JobStore {
     this.byKey = db.prepare('SELECT * FROM jobs WHERE idempotency_key = ?');
     this.byId = db.prepare('SELECT * FROM jobs WHERE id = ?');
     this.due = db.prepare(
-      `SELECT * FROM jobs j WHERE j.status = 'pending' AND j.run_at <= @now AND ${LANE_IS_FREE}
-       ORDER BY j.run_at, j.id LIMIT @limit`,
+      `WITH RECURSIVE ${ACTIVE_LANES},
+         heads(id) AS (SELECT ${BLOCKER} FROM lanes WHERE lanes.lane IS NOT NULL)
+       SELECT * FROM (
+         SELECT j.* FROM heads h CROSS JOIN jobs j ON j.id = h.id WHERE j.status = 'pending' AND j.run_at <= @now
+         UNION ALL
+         SELECT * FROM (SELECT * FROM jobs INDEXED BY jobs_due_unlaned WHERE status = 'pending' AND lane IS NULL AND run_at <= @now
+                        ORDER BY run_at, id LIMIT @limit))
+       ORDER BY run_at, id LIMIT @limit`,
     );
+    // The earliest a pending job becomes eligible: outside lanes, the earliest run_at; in a lane,
+    // the earliest of its pending jobs up to and including the blocker (later ones wait for it).
     this.nextRunAt = db.prepare(
-      `SELECT MIN(j.run_at) AS at FROM jobs j WHERE j.status = 'pending' AND ${LANE_IS_FREE}`,
+      `WITH RECURSIVE ${ACTIVE_LANES}
+       SELECT MIN(at) AS at FROM (
+         SELECT MIN(run_at) AS at FROM jobs INDEXED BY jobs_due_unlaned WHERE status = 'pending' AND lane IS NULL
+         UNION ALL
+         SELECT (SELECT MIN(p.run_at) FROM jobs p INDEXED BY jobs_active_lane WHERE p.lane = lanes.lane AND p.status IN ('pending', 'running')
+                   AND p.status = 'pending' AND p.id <= COALESCE(${BLOCKER}, 9223372036854775807))
+         FROM lanes WHERE lanes.lane IS NOT NULL)`,
     );
     this.claim = db.prepare(
       `UPDATE jobs SET status = 'running', attempts = attempts + 1, updated_at = ?

@@ -62,6 +62,9 @@ describe('HTTP mode', () => {
     const staff = await h.opsbot('status', { user: STAFF, channel: OPS });
     expect(staff).toMatch(/Slack http mode: connected/);
     expect(staff).toMatch(/Jobs: \d+ pending, \d+ running, \d+ done, 0 dead-lettered/);
+    expect(staff).toMatch(/Database: \d+\.\d MB, of which \d+\.\d MB free for reuse/);
+    expect(staff).toMatch(/kept: raw alarms 30 days, incidents 400 days/);
+    expect(staff).toMatch(/Oldest kept: raw alarm none, incident none, timeline entry none/);
     await h.finish();
   });
 
