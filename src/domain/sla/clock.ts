@@ -13,13 +13,24 @@
 //   customer agreed does the new target apply, from the running clock's own start, under the new
 //   severity's coverage, as if the clock had been that severity all along. A clock that already
 //   breached keeps its breach: an agreement after the fact does not undo a miss.
+// - A close (the incident resolved itself: every alarm cleared, nobody responded) ends the clock
+//   without a response: nothing is due after it, and it is neither on time nor a breach unless
+//   the breach came first.
 // - "Within 30 minutes" means strictly less: the breach instant is the instant the counted time
 //   reaches the target, and a response at that instant is late.
 import { addBusinessMs, businessMsBetween, isCovered } from './calendar.js';
 import { targetMsAt } from './policy.js';
 import type { Severity, SlaPolicy, SlaRole } from './types.js';
 
-export const CLOCK_EVENT_KINDS = ['start', 'severity', 'pause', 'resume', 'response', 'downgrade'] as const;
+export const CLOCK_EVENT_KINDS = [
+  'start',
+  'severity',
+  'pause',
+  'resume',
+  'response',
+  'downgrade',
+  'close',
+] as const;
 export type ClockEventKind = (typeof CLOCK_EVENT_KINDS)[number];
 
 /** A timeline entry as the clock reads it. */
@@ -83,9 +94,11 @@ export interface ClockState {
   outsideCoverage: boolean;
   respondedAt?: number;
   responder?: string;
+  /** Closed without a response (the incident resolved itself). */
+  closedAt?: number;
   breached: boolean;
   breachAt?: number;
-  status: 'running' | 'paused' | 'outside-coverage' | 'breached' | 'responded';
+  status: 'running' | 'paused' | 'outside-coverage' | 'breached' | 'responded' | 'closed';
   /** Evidence. */
   pauses: PauseInterval[];
   severityChanges: SeverityChange[];
@@ -106,6 +119,8 @@ export interface ClockAccumulator {
   };
   respondedAt?: number;
   responder?: string;
+  /** The incident closed without a response (resolved automatically). */
+  closedAt?: number;
   pauses: PauseInterval[];
   severityChanges: SeverityChange[];
   earlierBreaches: BreachRecord[];
@@ -174,6 +189,7 @@ function breachOf(policy: SlaPolicy, acc: ClockAccumulator, now: number): Breach
   const breachAt = instantAtCounted(policy, s.severity, s.startedAt, acc.pauses, targetMs);
   if (breachAt === undefined || breachAt > now) return undefined;
   if (acc.respondedAt !== undefined && acc.respondedAt < breachAt) return undefined;
+  if (acc.closedAt !== undefined && acc.closedAt <= breachAt) return undefined;
   return {
     clockId: clockIdOf(acc.incidentId, s.startedAt, s.severity),
     severity: s.severity,
@@ -217,7 +233,7 @@ export function stepClock(policy: SlaPolicy, acc: ClockAccumulator, event: Clock
       to: severity,
       customerAgreed: event.customerAgreed === true,
     };
-    if (acc.respondedAt !== undefined) {
+    if (acc.respondedAt !== undefined || acc.closedAt !== undefined) {
       next.started = { ...started, incidentSeverity: severity };
       next.severityChanges.push({ ...change, effect: 'after-response' });
       return next;
@@ -244,6 +260,7 @@ export function stepClock(policy: SlaPolicy, acc: ClockAccumulator, event: Clock
 
   if (!started) return ignore('the clock has not started');
   if (acc.respondedAt !== undefined) return ignore('the clock already stopped at the first response');
+  if (acc.closedAt !== undefined) return ignore('the incident already closed');
 
   switch (event.kind) {
     case 'pause': {
@@ -260,6 +277,12 @@ export function stepClock(policy: SlaPolicy, acc: ClockAccumulator, event: Clock
       const open = openPause(acc);
       if (!open) return ignore('not paused');
       next.pauses[next.pauses.length - 1] = { ...open, to: event.at };
+      return next;
+    }
+    case 'close': {
+      next.closedAt = event.at;
+      const open = openPause(acc);
+      if (open) next.pauses[next.pauses.length - 1] = { ...open, to: event.at };
       return next;
     }
     case 'response': {
@@ -279,16 +302,19 @@ export function projectClock(policy: SlaPolicy, acc: ClockAccumulator, now: numb
   if (!s) return undefined;
   const severityPolicy = policy.severities[s.severity];
   const targetMs = targetMsAt(severityPolicy, s.startedAt);
-  const until = acc.respondedAt !== undefined ? Math.min(acc.respondedAt, now) : now;
+  const stoppedAt = acc.respondedAt ?? acc.closedAt;
+  const until = stoppedAt !== undefined ? Math.min(stoppedAt, now) : now;
   const elapsedBusinessMs = countedMs(policy, s.severity, s.startedAt, acc.pauses, until);
   const dueAt = instantAtCounted(policy, s.severity, s.startedAt, acc.pauses, targetMs);
   const breach = breachOf(policy, acc, now);
-  const open = acc.respondedAt === undefined ? openPause(acc) : undefined;
+  const open = stoppedAt === undefined ? openPause(acc) : undefined;
   const outsideCoverage = !isCovered(severityPolicy.coverage, now);
   const status: ClockState['status'] =
     acc.respondedAt !== undefined && !breach
       ? 'responded'
-      : breach
+      : acc.closedAt !== undefined && !breach
+        ? 'closed'
+        : breach
         ? 'breached'
         : open
           ? 'paused'
@@ -310,6 +336,7 @@ export function projectClock(policy: SlaPolicy, acc: ClockAccumulator, now: numb
     outsideCoverage,
     ...(acc.respondedAt !== undefined ? { respondedAt: acc.respondedAt } : {}),
     ...(acc.responder !== undefined ? { responder: acc.responder } : {}),
+    ...(acc.closedAt !== undefined ? { closedAt: acc.closedAt } : {}),
     breached: breach !== undefined,
     ...(breach ? { breachAt: breach.breachAt } : {}),
     status,
@@ -367,8 +394,8 @@ export interface PlannedNotice {
 export function reminderPlan(policy: SlaPolicy, state: ClockState): PlannedNotice[] {
   const terms = policy.severities[state.severity];
   const plan: PlannedNotice[] = [];
-  const keep = (at: number | undefined) =>
-    state.respondedAt === undefined || (at !== undefined && at < state.respondedAt);
+  const stoppedAt = state.respondedAt ?? state.closedAt;
+  const keep = (at: number | undefined) => stoppedAt === undefined || (at !== undefined && at < stoppedAt);
   for (const reminder of terms.reminders) {
     const ms = reminder.afterMinutes * 60_000;
     if (ms >= state.targetMs) continue; // a next-business-day target shorter than an offset

@@ -59,6 +59,8 @@ export interface SeverityStats {
   onTime: number;
   breaches: number;
   pending: number;
+  /** Closed without a response and without a breach (the incident resolved itself). */
+  closed: number;
   medianMs?: number;
   p90Ms?: number;
   maxMs?: number;
@@ -154,11 +156,12 @@ export function slaReport(policy: SlaPolicy, input: ReportInput): SlaReport {
 
   const severities = ([1, 2, 3, 4] as const).map((severity) => severityStats(clocks, severity));
   for (const s of severities) {
-    if (s.responses + s.pending + s.breaches === 0) continue;
+    if (s.responses + s.pending + s.breaches + s.closed === 0) continue;
     lines.push(
       `Sev${s.severity}: ${plural(s.responses, 'response')}, median ${minutes(s.medianMs)}, p90 ${minutes(s.p90Ms)}, max ${minutes(s.maxMs)}; ` +
         `${s.onTime} of ${s.measured} on time${s.compliancePercent === undefined ? '' : ` = ${pct(s.compliancePercent)}`}; ` +
-        `${plural(s.breaches, 'breach')}${s.pending ? `; ${s.pending} pending` : ''}`,
+        `${plural(s.breaches, 'breach')}${s.pending ? `; ${s.pending} pending` : ''}` +
+        `${s.closed ? `; ${s.closed} resolved by themselves before anyone responded (not measured)` : ''}`,
     );
   }
 
@@ -218,6 +221,7 @@ function severityStats(clocks: readonly ReportClock[], severity: Severity): Seve
   const onTime = responded.filter((c) => !c.state.breached).length;
   const unansweredBreaches = mine.filter((c) => c.state.respondedAt === undefined && c.state.breached).length;
   const measured = responded.length + unansweredBreaches;
+  const closed = mine.filter((c) => c.state.status === 'closed').length;
   const median = nearestRank(times, 50);
   const p90 = nearestRank(times, 90);
   const max = times.at(-1);
@@ -227,7 +231,8 @@ function severityStats(clocks: readonly ReportClock[], severity: Severity): Seve
     measured,
     onTime,
     breaches: mine.filter((c) => c.state.breached).length,
-    pending: mine.length - measured,
+    pending: mine.length - measured - closed,
+    closed,
     ...(median !== undefined ? { medianMs: median } : {}),
     ...(p90 !== undefined ? { p90Ms: p90 } : {}),
     ...(max !== undefined ? { maxMs: max } : {}),

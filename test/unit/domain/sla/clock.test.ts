@@ -281,3 +281,29 @@ describe('a downgrade keeps the history unless the customer agreed', () => {
     expect(s.severityChanges.at(-1)?.effect).toBe('after-response');
   });
 });
+
+describe('a close (the incident resolved itself) ends the clock without a response', () => {
+  const policy = resolveSlaPolicy({}, 'UTC').policy;
+  const T0 = Date.UTC(2026, 11, 5, 3, 0);
+  const MIN = 60_000;
+  it('before the target: nothing is due after it, no breach, status closed', () => {
+    const events = [
+      { at: T0, kind: 'start' as const, severity: 1 as const },
+      { at: T0 + 12 * MIN, kind: 'close' as const },
+    ];
+    const state = clockState(policy, events, T0 + 60 * MIN, '7');
+    expect(state?.status).toBe('closed');
+    expect(state?.breached).toBe(false);
+    expect(state?.elapsedBusinessMs).toBe(12 * MIN);
+    expect(reminderPlan(policy, state!).map((n) => n.offsetMinutes)).toEqual([10]);
+  });
+  it('after the target: the breach stays', () => {
+    const events = [
+      { at: T0, kind: 'start' as const, severity: 1 as const },
+      { at: T0 + 31 * MIN, kind: 'close' as const },
+    ];
+    const state = clockState(policy, events, T0 + 60 * MIN, '7');
+    expect(state?.status).toBe('breached');
+    expect(state?.breachAt).toBe(T0 + 30 * MIN);
+  });
+});

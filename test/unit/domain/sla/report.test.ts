@@ -99,6 +99,7 @@ describe('the monthly report', () => {
       onTime: 8,
       breaches: 2,
       pending: 1,
+      closed: 0,
       medianMs: 18 * MIN,
       p90Ms: 31 * MIN,
       maxMs: 40 * MIN,
