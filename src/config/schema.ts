@@ -111,10 +111,17 @@ const TenantSchema = z
       .object({
         primary: userId('Responsible engineer, paged first (until on-call schedules are configured).'),
         secondary: userId('Backup engineer, paged when the primary does not respond.').optional(),
+        manager: userId(
+          'Manager: the SLA escalation step after the secondary (when on-call schedules name none).',
+        ).optional(),
+        csm: userId('Customer success manager: told of SLA breaches (the last escalation step).').optional(),
       })
       .strict()
       .describe('Vendor-side people responsible for this tenant.'),
-    sla: SlaSchema,
+    sla: SlaSchema.optional().describe(
+      'The SLA contract: with it, incidents of this tenant run response clocks (reminders, escalation, breaches, ' +
+        'reports; docs/sla.md). `sla: {}` takes every default. Without it, the generic repeat reminder applies.',
+    ),
     salesforce: TenantSalesforceSchema.optional(),
     jira: TenantJiraSchema,
     alarms: TenantAlarmsSchema.describe(

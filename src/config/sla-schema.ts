@@ -13,6 +13,7 @@ import {
 } from '../domain/sla/policy.js';
 import {
   COVERAGE_KINDS,
+  RESPONSE_KINDS,
   SEVERITY_KEYS,
   type SeverityKey,
   SLA_ROLES,
@@ -248,6 +249,14 @@ export const SlaSchema = z
       .optional(),
     breachNotify: roles('Roles told of a breach; default [manager, csm].').optional(),
     penalties: PenaltiesSchema,
+    responseOn: z
+      .array(z.enum(RESPONSE_KINDS))
+      .min(1)
+      .optional()
+      .describe(
+        'What counts as the first human response: ack (the Acknowledge button or /ack), thread-reply (a staff ' +
+          'reply in the incident thread), resolve (a person resolving it); default all three.',
+      ),
   })
   .strict()
   // Cross-field checks need well-formed fields, so they run once the fields parse.
@@ -256,14 +265,14 @@ export const SlaSchema = z
       ctx.addIssue({ code: 'custom', path: problem.path, message: problem.message });
     }
   })
-  .prefault({})
   .describe(
     'The SLA contract: response targets, coverage, pauses, reminders, escalation and credits (docs/sla.md). ' +
       'Defaults: Sev1 30m and Sev2 2h around the clock, Sev3 8 business hours, Sev4 next business day.',
   ) satisfies z.ZodType<SlaTerms, unknown>;
 
 /**
- * Each tenant's resolved SLA policy, and one line per default it fell back to
+ * The resolved SLA policy of each tenant with an `sla:` block (tenants without one run no
+ * clocks), and one line per default it fell back to
  * ("tenants[1].sla.severities.sev3: sev3 has no response target; using the default …"), for the log at start.
  */
 export function tenantSlaPolicies(tenants: ReadonlyArray<{ id: string; timezone: string; sla?: SlaTerms }>): {
@@ -273,6 +282,7 @@ export function tenantSlaPolicies(tenants: ReadonlyArray<{ id: string; timezone:
   const policies = new Map<string, SlaPolicy>();
   const warnings: string[] = [];
   tenants.forEach((tenant, t) => {
+    if (!tenant.sla) return;
     const { policy, warnings: notes } = resolveSlaPolicy(tenant.sla, tenant.timezone);
     policies.set(tenant.id, policy);
     for (const note of notes)

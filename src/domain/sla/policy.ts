@@ -11,6 +11,7 @@ import {
   type CoverageCalendar,
   type CoverageKind,
   NEXT_BUSINESS_DAY,
+  RESPONSE_KINDS,
   type ReminderTerms,
   type ResponseTarget,
   SEVERITY_KEYS,
@@ -155,6 +156,7 @@ export function resolveSlaPolicy(
     pauseReasons: given.pauseReasons ?? DEFAULT_PAUSE_REASONS,
     escalation: given.escalation ?? DEFAULT_ESCALATION,
     breachNotify: given.breachNotify ?? DEFAULT_BREACH_NOTIFY,
+    responseOn: given.responseOn ?? RESPONSE_KINDS,
     ...(given.penalties ? { penalties: given.penalties } : {}),
   };
   return { policy, warnings };

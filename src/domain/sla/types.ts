@@ -20,6 +20,10 @@ export type Weekday = (typeof WEEKDAYS)[number];
 export const COVERAGE_KINDS = ['24x7', 'business-hours'] as const;
 export type CoverageKind = (typeof COVERAGE_KINDS)[number];
 
+/** What counts as the first human response (the clock stops there). */
+export const RESPONSE_KINDS = ['ack', 'thread-reply', 'resolve'] as const;
+export type ResponseKind = (typeof RESPONSE_KINDS)[number];
+
 /** The response target text that is not a duration: due at the close of the next business day. */
 export const NEXT_BUSINESS_DAY = 'next-business-day';
 
@@ -104,6 +108,8 @@ export interface SlaTerms {
   /** Who hears of a breach. */
   breachNotify?: SlaRole[];
   penalties?: PenaltyTerms;
+  /** What stops the clock; default all of RESPONSE_KINDS. */
+  responseOn?: ResponseKind[];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -138,6 +144,7 @@ export interface SlaPolicy {
   escalation: readonly SlaRole[];
   breachNotify: readonly SlaRole[];
   penalties?: PenaltyTerms;
+  responseOn: readonly ResponseKind[];
 }
 
 /** A problem or a notice about the terms, at a path relative to the sla block. */

@@ -44,7 +44,7 @@ describe('checked-in config files', () => {
     expect(result.config.tenants.map((t) => t.id)).toEqual(['nimbus', 'helix-ai']);
     const helix = result.config.tenants[1]!;
     expect(helix).toMatchObject({ region: 'EMEA', timezone: 'Europe/London', jira: { projectKey: 'ORION' } });
-    expect(helix.sla).toEqual({}); // the defaults are filled in by tenantSlaPolicies, which says so
+    expect(helix.sla).toEqual({}); // `sla: {}`: the defaults are filled in by tenantSlaPolicies, which says so
     const { policies, warnings } = tenantSlaPolicies(result.config.tenants);
     expect(policies.get('nimbus')?.penalties).toMatchObject({
       monthlyFee: 50000,
@@ -84,7 +84,7 @@ describe('checked-in config files', () => {
 });
 
 describe('defaults', () => {
-  it('fills jobs, sla, jira and staff groups when omitted', () => {
+  it('fills jobs, jira and staff groups when omitted; no sla block means no response clocks', () => {
     const result = parseConfigText(valid.join('\n'), 'ok.yaml');
     if (!result.ok) throw new Error(result.problems.join('\n'));
     expect(result.config.jobs).toEqual({
@@ -95,7 +95,9 @@ describe('defaults', () => {
     });
     expect(result.config.staff.userGroupIds).toEqual([]);
     const tenant = result.config.tenants[0]!;
-    expect(tenantSlaPolicies([tenant]).policies.get('nimbus')?.severities[1].response).toEqual({
+    expect(tenant.sla).toBeUndefined();
+    expect(tenantSlaPolicies([tenant]).policies.has('nimbus')).toBe(false);
+    expect(tenantSlaPolicies([{ ...tenant, sla: {} }]).policies.get('nimbus')?.severities[1].response).toEqual({
       kind: 'duration',
       ms: 30 * 60_000,
     });
@@ -336,10 +338,10 @@ describe('npm run config:check', () => {
     const result = withEnv({ JIRA_HELIX_BASE_URL: '' });
     expect(result.stdout.trim()).toBe('ok: 2 tenants (nimbus, helix-ai) in config/opsbot.example.yaml');
     expect(result.stderr.trim()).toBe(
-      'warning: config/opsbot.example.yaml:191: tenants[1].jira.site: JIRA_HELIX has no JIRA_HELIX_BASE_URL in the environment, so escalations of helix-ai will say Jira is not configured; set JIRA_HELIX_BASE_URL and its credentials (JIRA_HELIX_EMAIL + JIRA_HELIX_API_TOKEN, or JIRA_HELIX_PAT; see .env.example)',
+      'warning: config/opsbot.example.yaml:193: tenants[1].jira.site: JIRA_HELIX has no JIRA_HELIX_BASE_URL in the environment, so escalations of helix-ai will say Jira is not configured; set JIRA_HELIX_BASE_URL and its credentials (JIRA_HELIX_EMAIL + JIRA_HELIX_API_TOKEN, or JIRA_HELIX_PAT; see .env.example)',
     );
     expect(result.status).toBe(0);
-    expect(readFileSync(file('opsbot.example.yaml'), 'utf8').split('\n')[190]?.trim()).toBe(
+    expect(readFileSync(file('opsbot.example.yaml'), 'utf8').split('\n')[192]?.trim()).toBe(
       'site: JIRA_HELIX',
     );
   });
