@@ -294,7 +294,11 @@ export class SandboxDriver {
   }
 
   /** Submits a modal the bot opened, as the person would. */
-  async submitView(input: { user: string; viewId?: string; values: Record<string, Record<string, string>> }) {
+  async submitView(input: {
+    user: string;
+    viewId?: string;
+    values: Record<string, Record<string, string | string[]>>;
+  }) {
     const views = this.slack.views();
     const view = input.viewId ? views.find((v) => v.id === input.viewId) : views.at(-1);
     if (!view) throw new Error('no modal is open to submit');
@@ -436,6 +440,8 @@ function defaultUsers(config: OpsbotConfig): StandInUser[] {
   for (const t of config.tenants) {
     ids.add(t.contacts.primary);
     if (t.contacts.secondary) ids.add(t.contacts.secondary);
+    if (t.contacts.manager) ids.add(t.contacts.manager);
+    if (t.contacts.csm) ids.add(t.contacts.csm);
   }
   // On-call people live in their region's zone (what /oncall and the DMs read from users.info).
   const zones = new Map<string, string>();

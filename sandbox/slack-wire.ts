@@ -315,22 +315,25 @@ export interface ViewSubmissionInput {
   teamId: string;
   /** The view as the app opened it (id, callback_id, private_metadata, blocks…). */
   view: { id: string; callback_id: string; private_metadata?: string; hash?: string; blocks?: unknown };
-  /** What the person typed: block_id → action_id → value (plain_text_input). */
-  values: Record<string, Record<string, string>>;
+  /** What the person entered: block_id → action_id → text (plain_text_input) or ticked values (checkboxes). */
+  values: Record<string, Record<string, string | string[]>>;
   apiAppId?: string;
   triggerId?: string;
 }
 
 /** The view_submission payload Slack sends when someone submits a modal. */
 export function viewSubmissionPayload(input: ViewSubmissionInput): Record<string, unknown> {
-  const values: Record<string, Record<string, { type: string; value: string }>> = {};
+  const values: Record<string, Record<string, Record<string, unknown>>> = {};
   for (const [blockId, actions] of Object.entries(input.values)) {
-    values[blockId] = {};
+    const block: Record<string, Record<string, unknown>> = {};
+    values[blockId] = block;
     for (const [actionId, value] of Object.entries(actions)) {
-      (values[blockId] as Record<string, { type: string; value: string }>)[actionId] = {
-        type: 'plain_text_input',
-        value,
-      };
+      block[actionId] = Array.isArray(value)
+        ? {
+            type: 'checkboxes',
+            selected_options: value.map((v) => ({ text: { type: 'plain_text', text: v }, value: v })),
+          }
+        : { type: 'plain_text_input', value };
     }
   }
   return {

@@ -6,6 +6,7 @@ import { escalations } from './escalations.js';
 import { oncall } from './oncall.js';
 import { outreach } from './outreach.js';
 import { platform } from './platform.js';
+import { sla } from './sla.js';
 import { tenantRules } from './tenant-rules.js';
 import { triage } from './triage.js';
 import { weeklyDigest } from './weekly-digest.js';
@@ -18,5 +19,6 @@ export const CAPABILITIES: CapabilityFactory[] = [
   cases,
   escalations,
   tenantRules,
+  sla,
   outreach,
 ];

@@ -15,11 +15,18 @@ import { SlackCardPublisher } from '../slack/card-publisher.js';
 import * as incidentCard from '../slack/listeners/actions/incident-card.js';
 import { triageCommands } from '../slack/listeners/commands/triage.js';
 import * as alarmMessages from '../slack/listeners/events/alarm-messages.js';
+import type { Incident } from '../store/incident-store.js';
 
 declare module '../app.js' {
   interface CapabilityApis {
     /** Other capabilities add card buttons and ask for a re-render. */
-    triage: { cardActions: CardActionStatus; cards: CardScheduler };
+    triage: {
+      cardActions: CardActionStatus;
+      cards: CardScheduler;
+      actions: IncidentActions;
+      /** Hands an incident's reminders to another capability (response clocks replace the repeat). */
+      remindedElsewhere: (owner: (incident: Incident) => boolean) => void;
+    };
   }
 }
 
@@ -63,7 +70,13 @@ export const triage: CapabilityFactory = (k) => {
     chat: k.chat,
     hour: policy.digestHour,
   });
-  k.provide('triage', { cardActions, cards });
+  const reminderOwners: Array<(incident: Incident) => boolean> = [];
+  k.provide('triage', {
+    cardActions,
+    cards,
+    actions,
+    remindedElsewhere: (owner) => reminderOwners.push(owner),
+  });
   // A case or issue link changed what the card shows: show it now (`reason` keeps two apart).
   k.events.on('card.changed', ({ incidentId, reason }) =>
     cards.now(incidentId, `link:${reason}`, k.clock.now()),
@@ -84,6 +97,7 @@ export const triage: CapabilityFactory = (k) => {
         chat: k.chat,
         policy,
         clock: k.clock,
+        remindedElsewhere: (incident) => reminderOwners.some((owner) => owner(incident)),
       }),
       digest.definition,
     ],

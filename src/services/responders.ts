@@ -21,7 +21,7 @@ export function contactResponders(tenants: TenantDirectory): ResponderSource {
     if (!contacts) return undefined;
     if (level === 'primary') return contacts.primary;
     if (level === 'secondary') return contacts.secondary;
-    return undefined;
+    return contacts.manager;
   };
   return {
     responderFor,

@@ -181,7 +181,12 @@ export type TimelineKind =
   | 'jira-update'
   | 'delivery-failed'
   | 'outreach'
-  | 'first-contact';
+  | 'first-contact'
+  | 'sla-response'
+  | 'sla-pause'
+  | 'sla-resume'
+  | 'sla-reminder'
+  | 'sla-breach';
 
 export interface TimelineEntry {
   id: number;

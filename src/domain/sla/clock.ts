@@ -315,12 +315,12 @@ export function projectClock(policy: SlaPolicy, acc: ClockAccumulator, now: numb
       : acc.closedAt !== undefined && !breach
         ? 'closed'
         : breach
-        ? 'breached'
-        : open
-          ? 'paused'
-          : outsideCoverage
-            ? 'outside-coverage'
-            : 'running';
+          ? 'breached'
+          : open
+            ? 'paused'
+            : outsideCoverage
+              ? 'outside-coverage'
+              : 'running';
   return {
     incidentId: acc.incidentId,
     clockId: clockIdOf(acc.incidentId, s.startedAt, s.severity),

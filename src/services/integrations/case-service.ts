@@ -46,7 +46,7 @@ const CommentPayload = z.object({
 const StatusPayload = z.object({ incidentId: z.number(), tenantId: z.string(), status: z.string() });
 
 /** Timeline kinds worth a CaseComment (what the customer's case should show). */
-const COMMENTED = new Set<TimelineKind>(['ack', 'severity', 'escalation', 'resolve']);
+const COMMENTED = new Set<TimelineKind>(['ack', 'severity', 'escalation', 'resolve', 'sla-breach']);
 
 export interface CaseServiceDeps extends IntegrationDeps {
   tracker: CaseTracker | undefined;

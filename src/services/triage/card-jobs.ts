@@ -7,7 +7,7 @@ import type { Clock } from '../../domain/clock.js';
 import { formatDuration } from '../../domain/clock.js';
 import { mention, msg } from '../../domain/message.js';
 import { defineJob, type JobDefinition } from '../../jobs/definition.js';
-import type { IncidentStore } from '../../store/incident-store.js';
+import type { Incident, IncidentStore } from '../../store/incident-store.js';
 import type { EventHub } from '../events.js';
 import type { ChatPort } from '../ports.js';
 import type { Responders } from '../responders.js';
@@ -45,6 +45,8 @@ export interface CardJobDeps {
   chat: ChatPort;
   policy: TriagePolicy;
   clock: Clock;
+  /** Incidents whose reminders another capability owns (a response clock): no generic repeat. */
+  remindedElsewhere?: (incident: Incident) => boolean;
 }
 
 const CardPayload = z.object({ incidentId: z.number() });
@@ -107,6 +109,7 @@ export function cardJobs(deps: CardJobDeps): JobDefinition<never>[] {
     run: async ({ incidentId, n }, { now }) => {
       const incident = incidents.get(incidentId);
       if (incident?.status !== 'open' || !incident.cardTs) return { skipped: 'not open' };
+      if (deps.remindedElsewhere?.(incident)) return { skipped: 'reminded by its response clock' };
       if (incident.flapping) {
         cards.scheduleRepeat(incidentId, n + 1, now + policy.repeatIntervalMs);
         return { skipped: 'flapping' };

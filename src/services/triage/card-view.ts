@@ -50,6 +50,8 @@ export interface IncidentCardView {
   actions: { case: { enabled: boolean; why?: string }; escalate: { enabled: boolean; why?: string } };
   /** Buttons other capabilities add (value: the incident id), after the built-in ones. */
   extraButtons: CardButton[];
+  /** Lines other capabilities add (mrkdwn, already escaped), e.g. the SLA clock. */
+  extraNotes: string[];
 }
 
 /** A button another capability adds to open incidents' cards; its listener is that capability's. */
@@ -73,15 +75,25 @@ export class CardActionStatus {
     escalate: 'Jira/Orion is not connected to opsbot yet',
   };
 
-  private readonly extra: Array<(tenantId: string) => CardButton[]> = [];
+  private readonly extra: Array<(tenantId: string, incident: Incident, now: number) => CardButton[]> = [];
+  private readonly notes: Array<(incident: Incident, now: number) => string[]> = [];
 
   /** Adds buttons to the cards of a tenant's open incidents (the provider may return none). */
-  addButtons(provider: (tenantId: string) => CardButton[]): void {
+  addButtons(provider: (tenantId: string, incident: Incident, now: number) => CardButton[]): void {
     this.extra.push(provider);
   }
 
-  buttons(tenantId: string): CardButton[] {
-    return this.extra.flatMap((provider) => provider(tenantId));
+  buttons(incident: Incident, now: number): CardButton[] {
+    return this.extra.flatMap((provider) => provider(incident.tenantId, incident, now));
+  }
+
+  /** Adds note lines (mrkdwn the provider escaped) under the card's fields. */
+  addNotes(provider: (incident: Incident, now: number) => string[]): void {
+    this.notes.push(provider);
+  }
+
+  noteLines(incident: Incident, now: number): string[] {
+    return this.notes.flatMap((provider) => provider(incident, now));
   }
 
   offer(action: CardActionName, unavailable: Availability): void {
@@ -146,7 +158,8 @@ export class CardViewBuilder {
         case: actions.status('case', incident.tenantId),
         escalate: actions.status('escalate', incident.tenantId),
       },
-      extraButtons: actions.buttons(incident.tenantId),
+      extraButtons: actions.buttons(incident, now),
+      extraNotes: actions.noteLines(incident, now),
     };
     if (incident.acknowledgedBy && incident.acknowledgedAt !== null) {
       view.acknowledgedBy = { user: incident.acknowledgedBy, at: incident.acknowledgedAt };

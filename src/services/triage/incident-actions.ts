@@ -74,7 +74,14 @@ export class IncidentActions {
     });
   }
 
-  changeSeverity(incidentId: number, user: string, to: Severity, reason: string): ActionResult {
+  /** `customerAgreed` matters when lowering: an SLA keeps the stricter target without it. */
+  changeSeverity(
+    incidentId: number,
+    user: string,
+    to: Severity,
+    reason: string,
+    customerAgreed = false,
+  ): ActionResult {
     const why = reason.trim();
     if (!why)
       return { ok: false, message: msg('Say why the severity changes: the reason goes on the timeline.') };
@@ -82,16 +89,23 @@ export class IncidentActions {
       if (incident.severity === to)
         return { ok: false, message: msg(`${incident.ref} is already Sev${to}.`) };
       this.deps.incidents.update(incidentId, { severity: to, severityLocked: true });
+      const lowered = to > incident.severity;
+      const agreement = lowered
+        ? customerAgreed
+          ? ' (the customer agreed)'
+          : ' (without the customer’s agreement)'
+        : '';
       this.timeline(
         incident,
         now,
         'severity',
         user,
-        msg(`Sev${incident.severity} → Sev${to} by `, mention(user), `: ${why}`),
+        msg(`Sev${incident.severity} → Sev${to} by `, mention(user), `${agreement}: ${why}`),
         {
           from: incident.severity,
           to,
           reason: why,
+          ...(lowered ? { customerAgreed } : {}),
         },
       );
       return { ok: true, message: msg(`${incident.ref} is now Sev${to}.`) };

@@ -155,6 +155,7 @@ export function noteLines(v: IncidentCardView): string[] {
         `${severityLabel(v.severity)}: ${escapeMrkdwn(oneLine(c.reason))}`,
     );
   }
+  notes.push(...v.extraNotes);
   return notes;
 }
 

@@ -8,6 +8,9 @@ export const SEVERITY_MODAL_CALLBACK_ID = 'incident_severity_modal';
 export const SEVERITY_REASON_BLOCK_ID = 'reason';
 export const SEVERITY_REASON_ACTION_ID = 'reason_input';
 export const SEVERITY_REASON_MAX = 500;
+export const SEVERITY_AGREED_BLOCK_ID = 'agreement';
+export const SEVERITY_AGREED_ACTION_ID = 'agreement_input';
+export const SEVERITY_AGREED_VALUE = 'customer-agreed';
 
 export interface SeverityModalInput {
   incidentId: number;
@@ -54,6 +57,32 @@ export function renderSeverityModal(input: SeverityModalInput): View {
           placeholder: plain('e.g. customer confirms training jobs are stalled', 150),
         },
       },
+      // Contracts let severity drop only with the customer's agreement: without it the stricter
+      // response target keeps running. Asked only when lowering; the answer goes on the timeline.
+      ...(to > from
+        ? [
+            {
+              type: 'input' as const,
+              block_id: SEVERITY_AGREED_BLOCK_ID,
+              optional: true,
+              label: plain('Customer agreement', LIMITS.inputLabel),
+              hint: plain(
+                `Without it, the ${severityLabel(from)} response target still applies.`,
+                LIMITS.inputLabel,
+              ),
+              element: {
+                type: 'checkboxes' as const,
+                action_id: SEVERITY_AGREED_ACTION_ID,
+                options: [
+                  {
+                    text: plain('The customer agreed to the lower severity', 75),
+                    value: SEVERITY_AGREED_VALUE,
+                  },
+                ],
+              },
+            },
+          ]
+        : []),
     ],
   };
 }

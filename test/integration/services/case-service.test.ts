@@ -222,7 +222,7 @@ describe('CaseService (real SQLite, fake CaseTracker)', () => {
     const firstUntil = start + 60_000;
     expect(tracker.polls).toEqual([
       {
-        accountIds: ['001Dn00000NmbUS', '001Dn00000HlxAIQAA', '001Dn00000AurLB'],
+        accountIds: ['001Dn00000NmbUS', '001Dn00000HlxAIQAA', '001Dn00000AurLB', '001Dn00000VegaA'],
         since: firstUntil - 60_000,
         until: firstUntil,
       },

@@ -97,7 +97,9 @@ describe('defaults', () => {
     const tenant = result.config.tenants[0]!;
     expect(tenant.sla).toBeUndefined();
     expect(tenantSlaPolicies([tenant]).policies.has('nimbus')).toBe(false);
-    expect(tenantSlaPolicies([{ ...tenant, sla: {} }]).policies.get('nimbus')?.severities[1].response).toEqual({
+    expect(
+      tenantSlaPolicies([{ ...tenant, sla: {} }]).policies.get('nimbus')?.severities[1].response,
+    ).toEqual({
       kind: 'duration',
       ms: 30 * 60_000,
     });
@@ -316,7 +318,7 @@ describe('npm run config:check', () => {
 
   it('prints ok for a valid file and exits 0', () => {
     const result = run(['config/sandbox.yaml']);
-    expect(result.stdout.trim()).toBe('ok: 3 tenants (nimbus, helix-ai, aurora) in config/sandbox.yaml');
+    expect(result.stdout.trim()).toBe('ok: 4 tenants (nimbus, helix-ai, aurora, vega) in config/sandbox.yaml');
     expect(result.status).toBe(0);
   });
 

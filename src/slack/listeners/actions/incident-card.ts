@@ -10,7 +10,12 @@ import type { StaffDirectory } from '../../../services/staff-directory.js';
 import type { IncidentActions } from '../../../services/triage/incident-actions.js';
 import type { IncidentStore } from '../../../store/incident-store.js';
 import type { SlackSurface } from '../../surface.js';
-import { renderSeverityModal } from '../../views/severity-modal.js';
+import {
+  renderSeverityModal,
+  SEVERITY_AGREED_ACTION_ID,
+  SEVERITY_AGREED_BLOCK_ID,
+  SEVERITY_AGREED_VALUE,
+} from '../../views/severity-modal.js';
 
 export interface CardButtonDeps {
   staff: StaffDirectory;
@@ -84,6 +89,9 @@ export function register(surface: SlackSurface, deps: IncidentCardDeps): void {
     const submit = body as ViewSubmitAction;
     const meta = readMetadata(view.private_metadata);
     const reason = view.state.values.reason?.reason_input?.value ?? '';
+    const agreed = (
+      view.state.values[SEVERITY_AGREED_BLOCK_ID]?.[SEVERITY_AGREED_ACTION_ID]?.selected_options ?? []
+    ).some((o) => o.value === SEVERITY_AGREED_VALUE);
     if (!reason.trim()) {
       return void (await ack({
         response_action: 'errors',
@@ -96,7 +104,7 @@ export function register(surface: SlackSurface, deps: IncidentCardDeps): void {
         errors: { reason: 'You cannot change this incident.' },
       }));
     }
-    const result = deps.actions.changeSeverity(meta.incidentId, submit.user.id, meta.to, reason);
+    const result = deps.actions.changeSeverity(meta.incidentId, submit.user.id, meta.to, reason, agreed);
     if (!result.ok)
       return void (await ack({ response_action: 'errors', errors: { reason: plainText(result.message) } }));
     await ack();

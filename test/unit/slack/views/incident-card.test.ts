@@ -38,6 +38,7 @@ function view(overrides: Partial<IncidentCardView> = {}): IncidentCardView {
     ],
     actions: { case: { enabled: true }, escalate: { enabled: true } },
     extraButtons: [],
+    extraNotes: [],
     ...overrides,
   };
 }

@@ -43,6 +43,7 @@ function card(overrides: Partial<IncidentCardView> = {}): IncidentCardView {
     recentAlarms: [],
     actions: { case: { enabled: true }, escalate: { enabled: true } },
     extraButtons: [],
+    extraNotes: [],
     ...overrides,
   };
 }
