@@ -23,6 +23,7 @@ import { TenantDirectory } from './services/tenant-directory.js';
 import { Timeline } from './services/timeline.js';
 import { SlackDirectory } from './slack/directory.js';
 import { registerFallbacks } from './slack/fallback.js';
+import { type FilePort, fileUploadJob, SlackFiles, uploadUrlPoster } from './slack/files.js';
 import { InboundGate } from './slack/inbound-gate.js';
 import * as commands from './slack/listeners/commands/index.js';
 import { CommandRouter, type Subcommand } from './slack/listeners/commands/router.js';
@@ -100,6 +101,8 @@ export class Kernel {
   readonly slackCall: SlackCall;
   readonly slackBreaker: CircuitBreaker;
   readonly chat: SlackChat;
+  /** Files (CSV reports) posted to channels, as durable jobs behind the same breaker. */
+  readonly files: FilePort;
   readonly directory: SlackDirectory;
   readonly staff: StaffDirectory;
   readonly router = new CommandRouter();
@@ -146,14 +149,23 @@ export class Kernel {
       maxOpenMs: 10 * 60_000,
     });
     const call = slackCaller(web);
-    // Writes and reads are separate targets: a read that works (looking up a card a failed post
-    // may have left) must not hide that posting keeps failing.
+    // Writes (chat.*, files.*) and reads are separate targets: a read that works (looking up a
+    // card a failed post may have left) must not hide that posting keeps failing.
     this.slackCall = (method, args) =>
-      this.slackBreaker.run(method.startsWith('chat.') ? 'slack' : 'slack-read', this.clock.now(), () =>
+      this.slackBreaker.run(/^(chat|files)\./.test(method) ? 'slack' : 'slack-read', this.clock.now(), () =>
         call(method, args),
       );
     this.scheduler.define(slackCallJob(this.slackCall));
     this.chat = new SlackChat(this.scheduler);
+    const postBytes = uploadUrlPoster();
+    this.scheduler.define(
+      fileUploadJob({
+        call: this.slackCall,
+        post: (url, file) => this.slackBreaker.run('slack', this.clock.now(), () => postBytes(url, file)),
+        logger: logger.child({ component: 'slack-files' }),
+      }),
+    );
+    this.files = new SlackFiles(this.scheduler);
     this.directory = new SlackDirectory(this.slackCall, logger.child({ component: 'slack-directory' }));
     this.staff = new StaffDirectory(config.staff.userIds, config.staff.userGroupIds, this.directory, logger);
   }

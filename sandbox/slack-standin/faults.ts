@@ -1,6 +1,8 @@
 // Fault injection: queue failures for the next calls of a method, to exercise the bot's handling of
 // Slack's rate limits (429 + Retry-After), outages (5xx) and API errors (`ok:false`).
-import type { FaultSpec } from './types.js';
+import type { ServerResponse } from 'node:http';
+import type { CallRecorder } from './recorder.js';
+import type { FaultSpec, RecordedCall } from './types.js';
 
 /** What to send instead of the method's normal answer. */
 export interface Fault {
@@ -9,6 +11,8 @@ export interface Fault {
   body: string;
   /** The error recorded for the call. */
   error: string;
+  /** The method ran first and only its answer is replaced (a reply lost on the way back). */
+  afterHandling: boolean;
 }
 
 interface QueuedFault {
@@ -18,6 +22,10 @@ interface QueuedFault {
 }
 
 function toFault(spec: FaultSpec): Fault {
+  return { ...faultAnswer(spec), afterHandling: spec.afterHandling === true };
+}
+
+function faultAnswer(spec: FaultSpec): Omit<Fault, 'afterHandling'> {
   const json = { 'content-type': 'application/json; charset=utf-8' };
   if (spec.rateLimitedRetryAfterSec !== undefined) {
     return {
@@ -67,4 +75,15 @@ export class FaultPlan {
   clear(): void {
     this.#queue.length = 0;
   }
+}
+
+/** Records the call as the client saw it and sends the planned fault instead of the real answer. */
+export function answerWithFault(
+  deps: { recorder: CallRecorder },
+  fault: Fault,
+  call: Pick<RecordedCall, 'method' | 'args' | 'at'>,
+  res: ServerResponse,
+): void {
+  deps.recorder.record({ ...call, ok: false, error: fault.error, status: fault.status });
+  res.writeHead(fault.status, fault.headers).end(fault.body);
 }

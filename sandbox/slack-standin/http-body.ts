@@ -15,6 +15,7 @@ const JSON_ARGS = new Set([
   'user_auth_blocks',
   'options',
   'option_groups',
+  'files', // files.completeUploadExternal: [{"id":"F…","title":"…"}]
 ]);
 
 export interface DecodedRequest {
@@ -56,7 +57,8 @@ function parseArgs(contentType: string, raw: string, query: URLSearchParams): De
     } else if (contentType === '' || contentType.includes('application/x-www-form-urlencoded')) {
       Object.assign(args, Object.fromEntries(new URLSearchParams(raw)));
     } else {
-      // multipart (file uploads) is outside what the bot uses; say so instead of guessing.
+      // multipart (the legacy files.upload) is outside what the bot uses; say so instead of guessing.
+      // Bytes for files.uploadV2 go to the upload URL instead (uploads.ts).
       return { token: undefined, args: { content_type: contentType }, parseError: 'invalid_form_data' };
     }
   }

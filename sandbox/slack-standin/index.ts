@@ -1,6 +1,7 @@
 // An in-process stand-in for the Slack platform speaking the real wire formats, so the real Bolt app,
 // WebClient and SocketModeClient run unmodified against it: point `slackApiUrl` at `apiUrl` and give
-// the app `botToken`/`appToken`. Every call is recorded; faults can be injected per method.
+// the app `botToken`/`appToken`. Every call is recorded; faults can be injected per method. Files the
+// bot shares (files.uploadV2) are read back with `files(channel)`.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SANDBOX_IDS, type SlashCommandPayload } from '../slack-wire.js';
@@ -15,6 +16,7 @@ import type {
   RecordedCall,
   SlackStandInOptions,
   StandInChannel,
+  StandInFile,
   StandInUser,
   StoredMessage,
 } from './types.js';
@@ -24,6 +26,7 @@ export type { ButtonClick, SlashCommandFields } from './payloads.js';
 export type { EnvelopeOptions, EventsApiOptions, SocketModeServer } from './socket-mode.js';
 export type { ViewRecord } from './state.js';
 export type * from './types.js';
+export { FILE_UPLOAD_METHOD } from './uploads.js';
 export { RESPONSE_URL_METHOD } from './web-api.js';
 
 const DEFAULT_CHANNELS: StandInChannel[] = [{ id: 'C0GENERAL1', name: 'general' }];
@@ -34,7 +37,7 @@ export class SlackStandIn {
   readonly botToken: string;
   readonly appToken: string;
   readonly socket: SocketModeServer;
-  /** Every Web API and response_url call, in arrival order; `clearCalls()` empties it in place. */
+  /** Every Web API, response_url and upload URL call, in arrival order; `clearCalls()` empties it in place. */
   readonly calls: RecordedCall[];
 
   private constructor(
@@ -87,6 +90,7 @@ export class SlackStandIn {
         botToken: tokens.bot,
         appToken: tokens.app,
         issueSocketUrl: () => socket.issueUrl(),
+        uploadUrlFor: (fileId) => `${base}upload/v1/${encodeURIComponent(fileId)}`,
       }),
     );
     server.on('upgrade', (req, conn, head) => socket.handleUpgrade(req, conn, head));
@@ -124,7 +128,10 @@ export class SlackStandIn {
     this.recorder.clear();
   }
 
-  /** Makes the next call(s) of `method` (or `'*'`: any method, or `'response_url'`) fail. */
+  /**
+   * Makes the next call(s) of `method` (or `'*'`: any method, `'response_url'`, or FILE_UPLOAD_METHOD
+   * for the upload URLs) fail; with `afterHandling` the call takes effect and only its answer fails.
+   */
   failNext(method: string, fault: FaultSpec): void {
     this.faults.add(method, fault);
   }
@@ -132,6 +139,29 @@ export class SlackStandIn {
   /** Current state (snapshots) of live messages, replies included, in ts order. */
   messages(channel?: string): StoredMessage[] {
     return structuredClone(this.state.messages(channel));
+  }
+
+  /**
+   * Files the bot shared in channels (uploaded, then completed with a channel), oldest first, with
+   * their content as UTF-8 text. Uploads never completed, or completed without a channel, are not here.
+   */
+  files(channel?: string): StandInFile[] {
+    const shared: StandInFile[] = [];
+    for (const upload of this.state.uploads.values()) {
+      const done = upload.completed;
+      if (!done?.channel || !done.ts || (channel !== undefined && done.channel !== channel)) continue;
+      shared.push({
+        id: upload.id,
+        channel: done.channel,
+        ts: done.ts,
+        ...(done.threadTs !== undefined ? { threadTs: done.threadTs } : {}),
+        filename: upload.filename,
+        title: done.title,
+        content: upload.bytes?.toString('utf8') ?? '',
+        ...(done.initialComment !== undefined ? { initialComment: done.initialComment } : {}),
+      });
+    }
+    return shared.sort((a, b) => (a.ts < b.ts ? -1 : a.ts > b.ts ? 1 : 0));
   }
 
   /** Modals and App Home views the bot opened/published (snapshots). */

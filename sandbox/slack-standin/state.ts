@@ -50,6 +50,28 @@ export interface ViewRecord {
   history: Array<Record<string, unknown>>;
 }
 
+/**
+ * One external upload: opened by files.getUploadURLExternal, filled by a POST to its upload URL,
+ * shared (once) by files.completeUploadExternal.
+ */
+export interface UploadRecord {
+  id: string;
+  filename: string;
+  /** The `length` the caller announced. */
+  length: number;
+  /** Set once bytes were posted to the upload URL (a second POST replaces them). */
+  bytes?: Buffer;
+  /** Set by files.completeUploadExternal; the upload can be completed only once. */
+  completed?: {
+    title: string;
+    /** Absent when no channel was given: the file stays private, no message is posted. */
+    channel?: string;
+    ts?: string;
+    threadTs?: string;
+    initialComment?: string;
+  };
+}
+
 export class WorkspaceState {
   readonly users = new Map<string, StandInUser>();
   readonly channels = new Map<string, ChannelRecord>();
@@ -57,6 +79,8 @@ export class WorkspaceState {
   readonly views = new Map<string, ViewRecord>();
   /** Trigger ids are single-use in Slack; a second views.open with one fails. */
   readonly usedTriggers = new Set<string>();
+  /** External file uploads by file id, in the order they were opened. */
+  readonly uploads = new Map<string, UploadRecord>();
   readonly #messages = new Map<string, StoredMessage[]>();
   #lastTsMicros = 0;
 

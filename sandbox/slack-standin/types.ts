@@ -98,9 +98,26 @@ export interface StoredMessage {
   /** ts of the last chat.update, rendered as Slack's `edited: {user, ts}`. */
   edited_ts?: string;
   reactions?: Array<{ name: string; users: string[]; count: number }>;
+  /** Files shared by this message (files.completeUploadExternal); `text` is then the initial comment. */
+  files?: Array<{ id: string; name: string; title: string }>;
   /** Oldest first; the last entry equals the current text/blocks/attachments. */
   history: MessageVersion[];
   deleted: boolean;
+}
+
+/** A file the bot shared in a channel (upload URL + files.completeUploadExternal), as tests read it. */
+export interface StandInFile {
+  id: string;
+  channel: string;
+  /** ts of the message that shares the file (claim it in the e2e harness like any bot post). */
+  ts: string;
+  /** Set when the file was shared as a thread reply. */
+  threadTs?: string;
+  filename: string;
+  title: string;
+  /** The uploaded bytes decoded as UTF-8. */
+  content: string;
+  initialComment?: string;
 }
 
 export interface FaultSpec {
@@ -112,4 +129,9 @@ export interface FaultSpec {
   httpStatus?: number;
   /** HTTP 200 with `{ok:false,error}`. */
   error?: string;
+  /**
+   * Run the method first, then answer with the fault: Slack did the work but the reply was lost
+   * (a timeout, a 5xx from the edge). For checking that a retry does not do the work twice.
+   */
+  afterHandling?: boolean;
 }

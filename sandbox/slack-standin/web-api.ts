@@ -1,16 +1,19 @@
-// HTTP side of the stand-in: `POST /api/<method>` (the Web API) and `POST /hooks/…` (response_urls).
+// HTTP side of the stand-in: `POST /api/<method>` (the Web API), `POST /hooks/…` (response_urls) and
+// `POST /upload/v1/<file id>` (the upload URLs files.getUploadURLExternal hands out).
 // Order per call mirrors Slack's edge: injected fault → unknown method → token → method. Every call is
 // recorded before it is answered, so a test that awaited the client's promise always sees it.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { FaultPlan } from './faults.js';
+import { answerWithFault, type FaultPlan } from './faults.js';
 import { decodeRequest, readBody } from './http-body.js';
 import { chatMethods } from './methods/chat.js';
 import { type ApiResult, fail, type MethodHandler } from './methods/common.js';
 import { directoryMethods } from './methods/directory.js';
+import { fileMethods } from './methods/files.js';
 import { viewMethods } from './methods/views.js';
 import type { CallRecorder } from './recorder.js';
 import type { ResponseUrls } from './response-urls.js';
 import type { WorkspaceState } from './state.js';
+import { handleUpload, UPLOAD_PATH } from './uploads.js';
 
 export interface WebApiDeps {
   state: WorkspaceState;
@@ -20,11 +23,14 @@ export interface WebApiDeps {
   botToken: string;
   appToken: string;
   issueSocketUrl: () => string;
+  /** The absolute upload URL for a file id (the stand-in's own `/upload/v1/…`). */
+  uploadUrlFor: (fileId: string) => string;
 }
 
 const METHODS: Record<string, MethodHandler> = {
   ...chatMethods,
   ...directoryMethods,
+  ...fileMethods,
   ...viewMethods,
   'apps.connections.open': ({ issueSocketUrl }) => ({ ok: true, url: issueSocketUrl() }),
 };
@@ -50,7 +56,7 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   send(res, status, { 'content-type': 'application/json; charset=utf-8' }, JSON.stringify(body));
 }
 
-/** Answers with a planned fault, if one is due for `method`; returns whether it did. */
+/** Answers with a planned fault, if one is due for `method` before it runs; returns whether it did. */
 function injectFault(
   deps: WebApiDeps,
   method: string,
@@ -60,8 +66,8 @@ function injectFault(
 ): boolean {
   const fault = deps.faults.take(method);
   if (!fault) return false;
-  deps.recorder.record({ method, args, at, ok: false, error: fault.error, status: fault.status });
-  send(res, fault.status, fault.headers, fault.body);
+  if (fault.afterHandling) throw new Error(`afterHandling faults are not supported for ${method}`);
+  answerWithFault(deps, fault, { method, args, at }, res);
   return true;
 }
 
@@ -74,7 +80,9 @@ async function handleApi(
 ) {
   const decoded = await decodeRequest(req, url);
   const at = deps.state.now();
-  if (injectFault(deps, method, decoded.args, at, res)) return;
+  const fault = deps.faults.take(method);
+  if (fault && !fault.afterHandling)
+    return answerWithFault(deps, fault, { method, args: decoded.args, at }, res);
   const handler = METHODS[method];
   let result: ApiResult;
   if (decoded.parseError) result = fail(decoded.parseError);
@@ -83,8 +91,15 @@ async function handleApi(
     const denied = authError(deps, method, decoded.token);
     result = denied
       ? fail(denied)
-      : handler({ args: decoded.args, state: deps.state, issueSocketUrl: deps.issueSocketUrl });
+      : handler({
+          args: decoded.args,
+          state: deps.state,
+          issueSocketUrl: deps.issueSocketUrl,
+          uploadUrlFor: deps.uploadUrlFor,
+        });
   }
+  // The work is done; only the answer goes missing on its way back.
+  if (fault) return answerWithFault(deps, fault, { method, args: decoded.args, at }, res);
   // Slack answers API errors with HTTP 200 and ok:false; only rate limits and outages change the status.
   deps.recorder.record({ method, args: decoded.args, at, ok: result.ok, error: result.error, status: 200 });
   sendJson(res, 200, result);
@@ -125,7 +140,9 @@ export function webApiListener(deps: WebApiDeps): (req: IncomingMessage, res: Se
         ? handleApi(deps, apiMethod, req, res, url)
         : url.pathname.startsWith('/hooks/') && req.method === 'POST'
           ? handleResponseUrl(deps, req, res, url)
-          : Promise.resolve(sendJson(res, 404, { ok: false, error: 'not_found' }));
+          : url.pathname.startsWith(UPLOAD_PATH) && req.method === 'POST'
+            ? handleUpload(deps, req, res, url)
+            : Promise.resolve(sendJson(res, 404, { ok: false, error: 'not_found' }));
     work.catch((error: unknown) => {
       // A bug in the stand-in itself: make it loud in the client (5xx) and in the test log.
       console.error('slack stand-in: request failed', error);

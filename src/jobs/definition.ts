@@ -8,6 +8,13 @@ export interface JobContext {
   job: Job;
   /** The instant this run started (the scheduler's clock). */
   now: number;
+  /**
+   * Replaces the job's stored payload at once, so the next attempt (after a failure or a crash)
+   * starts from it: for a job of several outside steps to remember what it already did (the
+   * file id of a Slack upload) instead of doing it again. The new payload must parse with the
+   * definition's schema.
+   */
+  checkpoint(payload: unknown): void;
 }
 
 export interface JobDefinition<P = unknown> {

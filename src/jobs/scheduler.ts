@@ -171,7 +171,10 @@ export class Scheduler {
     try {
       if (!definition) throw new PermanentError(`no handler registered for job kind '${job.kind}'`);
       const payload = definition.payload.parse(job.payload);
-      const result = await definition.run(payload, { job, now: startedAt });
+      // Parsed now, not at the next attempt: a bad checkpoint fails the attempt that wrote it.
+      const checkpoint = (next: unknown) =>
+        store.savePayload(job.id, definition.payload.parse(next), clock.now());
+      const result = await definition.run(payload, { job, now: startedAt, checkpoint });
       store.markDone(job.id, result, clock.now());
       log.debug('job done');
     } catch (error) {

@@ -17,6 +17,8 @@ export const WEB_API_METHOD_SCOPES: Record<string, string | null> = {
   'conversations.history': 'channels:history', // finding a card a crashed attempt already posted (groups:history for private)
   'conversations.replies': 'channels:history', // a retried thread reply looks for itself first
   'users.info': 'users:read', // display names for Salesforce and Jira; on-call time zones
+  'files.getUploadURLExternal': 'files:write', // files.uploadV2, step 1: posting a CSV report
+  'files.completeUploadExternal': 'files:write', // files.uploadV2, step 3: sharing it in the channel
 };
 
 /** Bot event subscriptions and the scope each needs. */

@@ -93,6 +93,7 @@ export class JobStore {
   private readonly requeueRunning;
   private readonly revive;
   private readonly list;
+  private readonly rewrite;
 
   constructor(private readonly db: Db) {
     this.insert = db.prepare(
@@ -141,6 +142,9 @@ export class JobStore {
     this.revive = db.prepare(
       `UPDATE jobs SET status = 'pending', attempts = 0, run_at = ?, updated_at = ? WHERE id = ? AND status = 'dead'`,
     );
+    this.rewrite = db.prepare(
+      `UPDATE jobs SET payload = ?, updated_at = ? WHERE id = ? AND status = 'running'`,
+    );
     this.list = db.prepare(
       `SELECT * FROM jobs WHERE status IN (SELECT value FROM json_each(?)) ORDER BY run_at, id LIMIT ?`,
     );
@@ -186,6 +190,11 @@ export class JobStore {
 
   markDone(id: number, result: unknown, now: number): void {
     this.finish.run(result === undefined ? null : JSON.stringify(result), now, id);
+  }
+
+  /** A running job's progress: the payload its next attempt will start from. */
+  savePayload(id: number, payload: unknown, now: number): void {
+    this.rewrite.run(JSON.stringify(payload ?? null), now, id);
   }
 
   /** Puts a failed job back to pending; `refundAttempt` when the failure was only flow control (429). */

@@ -3,8 +3,8 @@
 // bot posted a message nobody expected — silence is part of the contract too.
 import { expect } from 'vitest';
 import { type DriverOptions, SandboxDriver } from '../../sandbox/driver.js';
-import { RESPONSE_URL_METHOD } from '../../sandbox/slack-standin/index.js';
-import type { StoredMessage } from '../../sandbox/slack-standin/types.js';
+import { FILE_UPLOAD_METHOD, RESPONSE_URL_METHOD } from '../../sandbox/slack-standin/index.js';
+import type { StandInFile, StoredMessage } from '../../sandbox/slack-standin/types.js';
 import { WEB_API_METHOD_SCOPES } from '../../src/slack/scopes.js';
 
 export class Harness {
@@ -57,11 +57,14 @@ export class Harness {
       const unexpected = this.slack
         .messages()
         .filter((m) => m.bot_id && !this.claimed.has(`${m.channel}/${m.ts}`))
-        .map((m) => `${m.channel}: ${m.text.slice(0, 120)}`);
+        .map((m) => {
+          const files = m.files ? ` [files: ${m.files.map((f) => f.name).join(', ')}]` : '';
+          return `${m.channel}: ${m.text.slice(0, 120)}${files}`;
+        });
       expect(unexpected, 'the bot posted messages no test expected').toEqual([]);
       // Every Web API method the bot called must be accounted for in the manifest's scopes.
       const unlisted = [...new Set(this.slack.calls.map((c) => c.method))].filter(
-        (m) => m !== RESPONSE_URL_METHOD && !(m in WEB_API_METHOD_SCOPES),
+        (m) => m !== RESPONSE_URL_METHOD && m !== FILE_UPLOAD_METHOD && !(m in WEB_API_METHOD_SCOPES),
       );
       expect(unlisted, 'Web API methods missing from src/slack/scopes.ts').toEqual([]);
     } finally {
@@ -97,6 +100,23 @@ export class ChannelExpectations {
     const message = found[0] as StoredMessage;
     this.harness.claim(message);
     return message;
+  }
+
+  /**
+   * Exactly one file the bot shared here has this filename (after pending jobs ran); returns it
+   * with its content and marks the message that shares it expected.
+   */
+  async expectFile(filename: string | RegExp, opts: { threadTs?: string } = {}): Promise<StandInFile> {
+    await this.harness.driver.settle();
+    const found = this.harness.slack
+      .files(this.channel)
+      .filter((f) => (typeof filename === 'string' ? f.filename === filename : filename.test(f.filename)))
+      .filter((f) => opts.threadTs === undefined || f.threadTs === opts.threadTs);
+    expect(found, `files in ${this.channel} named ${filename}`).toHaveLength(1);
+    const file = found[0] as StandInFile;
+    const share = this.harness.slack.messages(this.channel).find((m) => m.ts === file.ts);
+    if (share) this.harness.claim(share);
+    return file;
   }
 
   async expectNoMessage(pattern: RegExp): Promise<void> {

@@ -1,24 +1,38 @@
 // chat.* (and reactions.add) methods: the bot's messages are the main thing tests assert on, so these keep full state
 // (threads, every version of an updated message) and answer with Slack's response shapes.
-import type { ChannelRecord } from '../state.js';
+import type { ChannelRecord, WorkspaceState } from '../state.js';
 import type { StoredMessage } from '../types.js';
 import { type ApiResult, bool, fail, type MethodContext, type MethodHandler, str } from './common.js';
 import { isEmpty, readContent, wireMessage } from './message-content.js';
 
-const isError = (value: ChannelRecord | ApiResult): value is ApiResult => 'ok' in value;
+export const isError = (value: ChannelRecord | ApiResult): value is ApiResult => 'ok' in value;
+
+/** Stores a bot message, as a reply when `threadTs` is given (chat.postMessage, shared files). */
+export function addBotMessage(state: WorkspaceState, message: StoredMessage, threadTs?: string): void {
+  if (threadTs !== undefined) {
+    message.thread_ts = threadTs;
+    // Slack does not reject replies to unknown parents, so neither do we; a known parent gains a thread.
+    const parent = state.findMessage(message.channel, threadTs);
+    if (parent) {
+      parent.thread_ts = parent.ts;
+      parent.reply_count = (parent.reply_count ?? 0) + 1;
+    }
+  }
+  state.addMessage(message);
+}
 
 /** A channel the bot can see, or the error Slack gives. */
-function visibleChannel(ctx: MethodContext): ChannelRecord | ApiResult {
-  const ref = str(ctx.args, 'channel');
+function visibleChannel(ctx: MethodContext, arg = 'channel'): ChannelRecord | ApiResult {
+  const ref = str(ctx.args, arg);
   const channel = ref === undefined ? undefined : ctx.state.resolveChannel(ref);
   // Private channels the bot is not in are invisible to it, hence not_found rather than not_in_channel.
   if (!channel || (channel.is_private && !channel.is_member)) return fail('channel_not_found');
   return channel;
 }
 
-/** A channel the bot may post in, or the error Slack gives. */
-function writableChannel(ctx: MethodContext): ChannelRecord | ApiResult {
-  const channel = visibleChannel(ctx);
+/** A channel the bot may post in (named by the `arg` argument), or the error Slack gives. */
+export function writableChannel(ctx: MethodContext, arg = 'channel'): ChannelRecord | ApiResult {
+  const channel = visibleChannel(ctx, arg);
   if (!isError(channel) && channel.is_archived) return fail('is_archived');
   if (!isError(channel) && !channel.is_member) return fail('not_in_channel');
   return channel;
@@ -59,17 +73,8 @@ const postMessage: MethodHandler = (ctx) => {
     ],
     deleted: false,
   };
-  if (threadTs !== undefined) {
-    message.thread_ts = threadTs;
-    if (bool(args, 'reply_broadcast')) message.reply_broadcast = true;
-    // Slack does not reject replies to unknown parents, so neither do we; a known parent gains a thread.
-    const parent = state.findMessage(channel.id, threadTs);
-    if (parent) {
-      parent.thread_ts = parent.ts;
-      parent.reply_count = (parent.reply_count ?? 0) + 1;
-    }
-  }
-  state.addMessage(message);
+  if (threadTs !== undefined && bool(args, 'reply_broadcast')) message.reply_broadcast = true;
+  addBotMessage(state, message, threadTs);
   return { ok: true, channel: channel.id, ts, message: wireMessage(message, state.identity) };
 };
 

@@ -13,6 +13,8 @@ export interface MethodContext {
   state: WorkspaceState;
   /** Mints a one-time Socket Mode URL (for apps.connections.open). */
   issueSocketUrl: () => string;
+  /** The upload URL for a file id (files.getUploadURLExternal). */
+  uploadUrlFor: (fileId: string) => string;
 }
 
 export type MethodHandler = (ctx: MethodContext) => ApiResult;

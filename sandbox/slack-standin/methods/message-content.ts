@@ -53,5 +53,9 @@ export function wireMessage(m: StoredMessage, id: WorkspaceIdentity): Record<str
   if (m.reply_count !== undefined) out.reply_count = m.reply_count;
   if (m.history.length > 1) out.edited = { user: m.user, ts: m.edited_ts };
   if (m.reactions !== undefined) out.reactions = m.reactions;
+  if (m.files !== undefined) {
+    out.files = m.files.map((f) => ({ id: f.id, name: f.name, title: f.title, user: m.user }));
+    out.upload = true;
+  }
   return out;
 }

@@ -278,6 +278,42 @@ describe('Scheduler', () => {
     expect(second.store.getByKey('slow')?.status).toBe('done');
   });
 
+  it('starts the next attempt from the last checkpoint, after a failure and after a crash', async () => {
+    const { tmp, clock, scheduler, store, db } = setup();
+    const seen: Array<{ step: number }> = [];
+    scheduler.define(
+      testJob<{ step: number }>('test.steps', async (payload, { checkpoint }) => {
+        seen.push(payload);
+        checkpoint({ step: payload.step + 1 });
+        throw new RetryableError('step failed');
+      }),
+    );
+    scheduler.start();
+    scheduler.enqueue({ kind: 'test.steps', payload: { step: 0 }, key: 'steps' });
+    await waitForIdle(() => scheduler.isIdleNow());
+    clock.advance('1m');
+    await waitForIdle(() => scheduler.isIdleNow());
+    expect(seen).toEqual([{ step: 0 }, { step: 1 }]);
+    expect(store.getByKey('steps')?.payload).toEqual({ step: 2 });
+    await scheduler.stop();
+    db.close();
+
+    // A checkpoint written by an attempt that then crashed is kept too.
+    const second = boot(tmp.dbPath, clock);
+    const id = second.store.getByKey('steps')?.id ?? -1;
+    second.store.markRunning(id, clock.now());
+    second.store.savePayload(id, { step: 7 }, clock.now());
+    const resumed: unknown[] = [];
+    second.scheduler.define(testJob('test.steps', async (payload) => void resumed.push(payload)));
+    second.scheduler.start();
+    clock.advance('1h'); // past the back-off of the second failure
+    await waitForIdle(() => second.scheduler.isIdleNow());
+    expect(resumed).toEqual([{ step: 7 }]);
+    // Only a running job's payload is rewritten: a finished job keeps its own.
+    second.store.savePayload(id, { step: 99 }, clock.now());
+    expect(second.store.getByKey('steps')).toMatchObject({ status: 'done', payload: { step: 7 } });
+  });
+
   it('a recurring occurrence missed while the process was down runs once, late, and the schedule resumes from now', async () => {
     const { tmp, clock, scheduler, db } = setup();
     const HOUR = 3_600_000;
