@@ -114,7 +114,7 @@ export const sla: CapabilityFactory = (k) => {
         incidents: k.stores.incidents,
         tenants: k.tenants,
         staff: k.staff,
-        files: { upload: () => {} }, // TEMP until FilePort lands
+        files: k.files,
         chat: k.chat,
         clock: k.clock,
       });

@@ -55,13 +55,13 @@ const content = (m: StoredMessage) => `${m.text}\n${JSON.stringify(m.blocks ?? [
 const thread = (harness: Harness, pattern: RegExp) =>
   harness.channel(ALARMS).find(pattern, { threadTs: harness.bot.incidents.get(1)?.cardTs as string });
 
-async function click(harness: Harness, message: StoredMessage, actionId: string, user = STAFF) {
+async function click(harness: Harness, message: StoredMessage, actionId: string, incidentId = 1) {
   const result = await harness.driver.click({
-    user,
+    user: STAFF,
     channel: message.channel,
     messageTs: message.ts,
     actionId,
-    value: '1',
+    value: String(incidentId),
   });
   expect(result.status).toBe(200);
   await harness.driver.settle();
@@ -103,7 +103,9 @@ describe('response clocks', () => {
 
     await h.advance('3m'); // 03:30 exactly: the breach
     const breach = await h.channel(ALARMS).expectMessage(/SLA breached/, { threadTs: card(h).ts });
-    expect(breach.text).toMatch(/no human response within the 30m target \(clock started Sat 5 Dec 03:00 PST, due Sat 5 Dec 03:30 PST\)/);
+    expect(breach.text).toMatch(
+      /no human response within the 30m target \(clock started Sat 5 Dec 03:00 PST, due Sat 5 Dec 03:30 PST\)/,
+    );
     expect(breach.text).toMatch(/noted on the Salesforce case/);
     expect(breach.text).toContain(`<@${MANAGER}> (manager), <@${CSM}> (customer success manager)`);
     await h.channel(dm(MANAGER)).expectMessage(/SLA breached/);
@@ -121,29 +123,37 @@ describe('response clocks', () => {
     await h.advance('1h');
     expect(thread(h, /SLA reminder/)).toHaveLength(3);
     expect(thread(h, /SLA breached/)).toHaveLength(1);
-    expect(h.slack.messages(dm(STAFF)).filter((m) => /SLA reminder|no human response/.test(m.text))).toHaveLength(1);
+    expect(
+      h.slack.messages(dm(STAFF)).filter((m) => /SLA reminder|no human response/.test(m.text)),
+    ).toHaveLength(1);
 
     const list = await command(h, '/sla', '');
     expect(list).toMatch(/INC-1\* Vega AI Sev1 — breached 1h ago/);
 
     // The acknowledgement comes late: the clock stops, the breach stays.
     expect(await command(h, '/ack', 'INC-1', ALARMS)).toMatch(/You acknowledged INC-1/);
-    expect(await command(h, '/ack', 'INC-1', ALARMS)).toMatch(/INC-1 was already acknowledged by <@U0STAFF001>/);
+    expect(await command(h, '/ack', 'INC-1', ALARMS)).toMatch(
+      /INC-1 was already acknowledged by <@U0STAFF001>/,
+    );
     expect(await command(h, '/sla', '')).toMatch(/No response clock is running/);
 
     const report = await command(h, '/sla', 'report vega 2026-12');
     expect(report).toMatch(/SLA report — Vega AI, 2026-12/);
-    expect(report).toMatch(/Sev1: 1 response, median 90 min, p90 90 min, max 90 min; 0 of 1 on time = 0 %; 1 breach/);
+    expect(report).toMatch(
+      /Sev1: 1 response, median 90 min, p90 90 min, max 90 min; 0 of 1 on time = 0 %; 1 breach/,
+    );
     expect(report).toMatch(/1 breach \(Sev1\/Sev2\) → tier 1–2 → 5 % × 50,000 USD = 2,500 USD/);
-    expect(report).toMatch(/Availability 99.798 % \(SLO 99.9 %\) &lt; 99.9 % → 10 % × 50,000 USD = 5,000 USD/);
+    expect(report).toMatch(
+      /Availability 99.798 % \(SLO 99.9 %\) &lt; 99.9 % → 10 % × 50,000 USD = 5,000 USD/,
+    );
     expect(report).toMatch(/Total 7,500 USD; cap 20 % = 10,000 USD → credit 7,500 USD/);
-    expect(report).toMatch(/INC-1 Sev1: clock started Sat 5 Dec 03:00 PST .* breached Sat 5 Dec 03:30 PST.*first response .* by <@U0STAFF001>; 3 reminder\(s\) sent/);
-    const files = h.slack.files(OPS);
-    expect(files).toHaveLength(1);
-    expect(files[0]?.filename).toBe('sla-vega-2026-12.csv');
-    expect(files[0]?.content).toMatch(/^section,tenant,month,severity,incident,metric,value,unit,detail\r\n/);
-    expect(files[0]?.content).toMatch(/breach,vega,2026-12,sev1,1,/);
-    h.expectFile?.(OPS);
+    expect(report).toMatch(
+      /INC-1 Sev1: clock started Sat 5 Dec 03:00 PST .* breached Sat 5 Dec 03:30 PST.*first response .* by <@U0STAFF001>; 3 reminder\(s\) sent/,
+    );
+    const csv = await h.channel(OPS).expectFile('sla-vega-2026-12.csv');
+    expect(csv.content).toMatch(/^section,tenant,month,severity,incident,metric,value,unit,detail\r\n/);
+    expect(csv.content).toMatch(/breach,vega,2026-12,sev1,1,/);
+    expect(csv.initialComment).toMatch(/SLA report for Vega AI, 2026-12/);
     claimIntegrationNotes(h);
     await h.finish();
   });
@@ -159,39 +169,53 @@ describe('response clocks', () => {
     const report = await command(h, '/sla', 'report 2026-12', OPS);
     expect(report).toMatch(/Sev1: 1 response, median 9 min.*1 of 1 on time = 100 %; 0 breaches/);
     expect(report).toMatch(/No breaches/);
+    await h.channel(OPS).expectFile('sla-vega-2026-12.csv');
     await h.finish();
   });
 
   it('declares a Sev1 by hand and from a customer message, pauses while waiting on the customer, and counts a staff reply as the response', async () => {
     h = await start(SATURDAY_3AM);
     expect(await command(h, '/sev1', '', SHARED)).toMatch(/Say what is wrong.*Example: `\/sev1 /);
-    expect(await command(h, '/sev1', 'S3 PUTs failing', NIMBUS_ALARMS)).toMatch(/Declared INC-1 \(Sev1\) for Nimbus/);
+    expect(await command(h, '/sev1', 'S3 PUTs failing', NIMBUS_ALARMS)).toMatch(
+      /Declared INC-1 \(Sev1\) for Nimbus/,
+    );
     // Nimbus has no SLA: the declared incident has no clock.
     const declared = await command(h, '/sev1', 'S3 PUTs failing on pdx-obj-01', SHARED);
     expect(declared).toMatch(/Declared INC-2 \(Sev1\) for Vega AI; .*due Sat 5 Dec 03:30 PST/);
     await h.driver.settle();
-    const vegaCard = h.slack.messages(ALARMS).find((m) => m.ts === h?.bot.incidents.get(2)?.cardTs) as StoredMessage;
+    const vegaCard = h.slack
+      .messages(ALARMS)
+      .find((m) => m.ts === h?.bot.incidents.get(2)?.cardTs) as StoredMessage;
     h.claim(vegaCard);
-    h.claim(h.slack.messages(NIMBUS_ALARMS).find((m) => m.ts === h?.bot.incidents.get(1)?.cardTs) as StoredMessage);
+    h.claim(
+      h.slack.messages(NIMBUS_ALARMS).find((m) => m.ts === h?.bot.incidents.get(1)?.cardTs) as StoredMessage,
+    );
     expect(content(vegaCard)).toMatch(/S3 PUTs failing on pdx-obj-01/);
 
     await h.advance('5m');
-    await click(h, vegaCard, 'incident_sla_pause:waiting-on-customer');
+    await click(h, vegaCard, 'incident_sla_pause:waiting-on-customer', 2);
     await h.advance('1h'); // paused: nothing is due
     const updated = h.slack.messages(ALARMS).find((m) => m.ts === vegaCard.ts) as StoredMessage;
-    expect(content(updated)).toMatch(/SLA clock paused since Sat 5 Dec 03:05 PST \(waiting-on-customer\); 25m of 30m left/);
+    expect(content(updated)).toMatch(
+      /SLA clock paused since Sat 5 Dec 03:05 PST \(waiting-on-customer\); 25m of 30m left/,
+    );
     expect(await command(h, '/sla', '', OPS)).toMatch(/INC-2\* Vega AI Sev1 — paused since/);
-    await click(h, updated, 'incident_sla_resume');
-    await h.advance('10m'); // 10 counted minutes at 04:15: the first reminder
+    await click(h, updated, 'incident_sla_resume', 2);
+    await h.advance('10m'); // 15 counted minutes at 04:15 (the first reminder went out at 04:10)
     const reminder = h.channel(ALARMS).find(/SLA reminder/)[0] as StoredMessage;
     h.claim(reminder);
     await h.channel(dm(STAFF)).expectMessage(/INC-2/);
     // A staff reply in the thread is the first response.
-    await h.driver.postMessage({ channel: ALARMS, text: 'Looking at it now', user: SECONDARY, threadTs: vegaCard.ts });
+    await h.driver.postMessage({
+      channel: ALARMS,
+      text: 'Looking at it now',
+      user: SECONDARY,
+      threadTs: vegaCard.ts,
+    });
     await h.advance('1h');
     expect(h.channel(ALARMS).find(/SLA reminder|SLA breached/)).toHaveLength(1);
     const final = h.slack.messages(ALARMS).find((m) => m.ts === vegaCard.ts) as StoredMessage;
-    expect(content(final)).toMatch(/SLA: first response after 10m \(target 30m\)/);
+    expect(content(final)).toMatch(/SLA: first response after 15m \(target 30m\)/);
 
     // From a customer's message, with the shortcut.
     const ts = h.slack.mintTs();
@@ -213,12 +237,20 @@ describe('response clocks', () => {
     await vms(h, LINK_FLAP);
     await h.advance('1m');
     card(h);
-    expect(await command(h, '/ack', 'INC-99', ALARMS)).toMatch(/There is no incident INC-99 of Vega AI.*Example: `\/ack INC-12`/);
+    expect(await command(h, '/ack', 'INC-99', ALARMS)).toMatch(
+      /There is no incident INC-99 of Vega AI.*Example: `\/ack INC-12`/,
+    );
     expect(await command(h, '/ack', 'banana', ALARMS)).toMatch(/`banana` is not an incident id/);
     expect(await command(h, '/ack', 'INC-1', NIMBUS_ALARMS)).toMatch(/There is no incident INC-1 of Nimbus/);
-    expect(await command(h, '/sla', 'report vega 2027-01')).toMatch(/2027-01 has not started yet in America\/Los_Angeles.*`\/sla report vega 2026-12`/);
-    expect(await command(h, '/sla', 'report vega 12/2026')).toMatch(/`12\/2026` is not a month: write it as YYYY-MM/);
-    expect(await command(h, '/sla', 'report nimbus', OPS)).toMatch(/This channel belongs to Vega AI: only its SLA report/);
+    expect(await command(h, '/sla', 'report vega 2027-01')).toMatch(
+      /2027-01 has not started yet in America\/Los_Angeles.*`\/sla report vega 2026-12`/,
+    );
+    expect(await command(h, '/sla', 'report vega 12/2026')).toMatch(
+      /`12\/2026` is not a month: write it as YYYY-MM/,
+    );
+    expect(await command(h, '/sla', 'report nimbus', OPS)).toMatch(
+      /This channel belongs to Vega AI: only its SLA report/,
+    );
     expect(await command(h, '/sla', 'report vega', SHARED)).toMatch(/not in the customer’s shared channel/);
     expect(await command(h, '/sla', 'report nope', 'C0STAFFDM1')).toMatch(/There is no tenant `nope`/);
     expect(await command(h, '/sla', '', SHARED, 'U0CUSTOMR1')).toMatch(/is for the support team/);

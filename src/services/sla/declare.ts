@@ -32,7 +32,7 @@ export class Sev1Declarations {
       tx: UnitOfWork;
       incidents: IncidentStore;
       timeline: Timeline;
-      cards: { now(incidentId: number, reason: string, now: number): void };
+      cards: { postNow(incidentId: number, now: number): void };
       clocks: SlaClocks;
       clock: Clock;
     },
@@ -74,7 +74,7 @@ export class Sev1Declarations {
         message: msg('Declared Sev1 by ', mention(d.user), `${from}: ${summary}`),
         data: { severity: 1, declared: { via: d.via, channel: d.channel, messageTs: d.messageTs } },
       });
-      cards.now(incident.id, 'declared', now);
+      cards.postNow(incident.id, now);
       const state = clocks.state(incidents.get(incident.id) ?? incident, now);
       const due =
         state?.dueAt !== undefined

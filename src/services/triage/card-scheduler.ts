@@ -39,6 +39,12 @@ export class CardScheduler {
     this.enqueueCard(incidentId, incident.channel, `card:${incidentId}:action:${reason}`, now);
   }
 
+  /** A person opened the incident (a declared Sev1): its first card goes out now, without group_wait. */
+  postNow(incidentId: number, now: number): void {
+    const incident = this.deps.incidents.get(incidentId);
+    if (incident) this.enqueueCard(incidentId, incident.channel, `card:${incidentId}:first`, now);
+  }
+
   scheduleAutoResolve(incidentId: number, dueAt: number): void {
     this.deps.scheduler.enqueue({
       kind: AUTORESOLVE_JOB,
