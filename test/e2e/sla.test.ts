@@ -3,6 +3,9 @@
 // breach at 30 minutes, once, recorded, told to the manager and the CSM and noted on the
 // Salesforce case → /sla and /sla report with the credit exposure and the CSV — and a restart in
 // the middle changing nothing. The real app over HTTP, the stand-ins and a fake clock.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../sandbox/fake-clock.js';
 import type { StoredMessage } from '../../sandbox/slack-standin/types.js';
@@ -170,6 +173,10 @@ describe('response clocks', () => {
     expect(report).toMatch(/Sev1: 1 response, median 9 min.*1 of 1 on time = 100 %; 0 breaches/);
     expect(report).toMatch(/No breaches/);
     await h.channel(OPS).expectFile('sla-vega-2026-12.csv');
+    // Monday 08:00 in Los Angeles: the weekly digest in the ops channel carries response times.
+    await h.advance('53h');
+    const digest = await h.channel(OPS).expectMessage(/Response times \(SLA\)/);
+    expect(digest.text).toMatch(/Sev1: 1 clock\(s\), 1 answered, median 9m, slowest 9m; 0 breaches/);
     await h.finish();
   });
 
@@ -259,6 +266,65 @@ describe('response clocks', () => {
     expect(await command(h, '/ack', '', ALARMS)).toMatch(/You acknowledged INC-1/);
     expect(await command(h, '/ack', '', ALARMS)).toMatch(/Vega AI has no unacknowledged incident/);
     card(h);
+    await h.finish();
+  });
+
+  it('lists the running clocks, with time left, in the shift handoff', async () => {
+    // The on-call sandbox config, with Helix AI under the default contract (sla: {}).
+    const file = join(tmpdir(), `opsbot-oncall-sla-${process.pid}.yaml`);
+    const text = readFileSync('config/sandbox-oncall.yaml', 'utf8').replace(
+      '      accountId: 001Dn00000HlxAIQAA\n',
+      '      accountId: 001Dn00000HlxAIQAA\n    sla: {}\n',
+    );
+    expect(text).toContain('    sla: {}\n');
+    writeFileSync(file, text);
+    h = await Harness.start({ mode: 'http', configFile: file, clock: new FakeClock('2026-12-01T23:52:00Z') });
+    await h.driver.postMessage({
+      channel: 'C0HELXALRM',
+      text: ':red_circle: [CRITICAL] lon-obj-01 (London) DNODE_DOWN dnode-3: D-node dnode-3 is not responding',
+      botId: VMS_BOT,
+      username: 'VMS',
+    });
+    await h.advance('8m'); // 00:00 UTC: APJ takes over
+    const handoff = await h.channel('C0ONCALL01').expectMessage(/Shift handoff/);
+    expect(handoff.text).toMatch(/Running response clocks \(1\)/);
+    expect(handoff.text).toMatch(/INC-1\* Helix AI Sev1 — 22m left \(due Wed 2 Dec 00:22 GMT\)/);
+    for (const m of h.slack.messages().filter((m) => m.bot_id && m.channel !== 'C0ONCALL01')) h.claim(m);
+    await h.finish();
+  });
+
+  it('lowers a Sev1 only with the customer’s agreement: without it the 30-minute target keeps running', async () => {
+    h = await start(SATURDAY_3AM);
+    await vms(h, DNODE_DOWN);
+    await h.advance('1m');
+    const lower = async (to: number, values: Record<string, Record<string, string | string[]>>) => {
+      const result = await (h as Harness).driver.click({
+        user: STAFF,
+        channel: ALARMS,
+        messageTs: card(h as Harness).ts,
+        actionId: 'incident_severity',
+        value: `1:${to}`,
+      });
+      expect(result.status).toBe(200);
+      await (h as Harness).driver.settle();
+      const submitted = await (h as Harness).driver.submitView({ user: STAFF, values });
+      expect(submitted.status).toBe(200);
+      await (h as Harness).driver.settle();
+    };
+    await lower(2, { reason: { reason_input: 'only one tenant bucket affected' } });
+    expect(content(card(h))).toMatch(/SLA: Sev1 response due by Sat 5 Dec 03:30 PST \(30m target\)/);
+    expect(h.bot.incidents.timeline(1).at(-1)?.text).toMatch(
+      /Sev1 → Sev2 .*without the customer’s agreement/,
+    );
+    await lower(3, {
+      reason: { reason_input: 'customer confirms a workaround' },
+      agreement: { agreement_input: ['customer-agreed'] },
+    });
+    // Agreed: Sev3's target (8 business hours, Mon–Fri 09:00–17:00) from the clock's own start.
+    expect(content(card(h))).toMatch(/SLA: Sev3 response due by Mon 7 Dec 17:00 PST \(8h target\)/);
+    expect(h.bot.incidents.timeline(1).at(-1)?.text).toMatch(/Sev2 → Sev3 .*\(the customer agreed\)/);
+    await h.advance('1h');
+    expect(thread(h, /SLA reminder|SLA breached/)).toEqual([]);
     await h.finish();
   });
 });

@@ -40,6 +40,19 @@ describe('renderSeverityModal', () => {
     expect(JSON.stringify(down.blocks[0])).toContain('Lower *INC-7* from *Sev1* to *Sev4*?');
   });
 
+  it('asks, only when lowering, whether the customer agreed (optional: the stricter target stays without it)', () => {
+    const down = renderSeverityModal({ incidentId: 7, ref: 'INC-7', from: 1, to: 2 });
+    const agreement = down.blocks.find((b) => b.block_id === 'agreement') as InputBlock;
+    expect(agreement.optional).toBe(true);
+    expect(agreement.element).toMatchObject({
+      type: 'checkboxes',
+      action_id: 'agreement_input',
+      options: [{ value: 'customer-agreed', text: { text: 'The customer agreed to the lower severity' } }],
+    });
+    expect(JSON.stringify(agreement.hint)).toContain('the Sev1 response target still applies');
+    expect(modal.blocks.some((b) => b.block_id === 'agreement')).toBe(false); // raising: not asked
+  });
+
   it('reads its metadata back and refuses anything else', () => {
     expect(parseSeverityModalMetadata(modal.private_metadata ?? '')).toEqual({ incidentId: 42, to: 1 });
     for (const bad of ['', 'nope', '{}', '{"incidentId":42,"to":5}', '{"incidentId":-1,"to":1}', 'null']) {
