@@ -57,15 +57,17 @@ function lateNote(notice: PlannedNotice, now: number, zone: string, lateAfterMs:
     : undefined;
 }
 
-export function reminderText(p: {
+/** What every notice text is written from. */
+export interface NoticeContext {
   incident: Incident;
   state: ClockState;
   notice: PlannedNotice;
-  recipients: readonly Recipient[];
   zone: string;
   now: number;
   lateAfterMs: number;
-}): Message {
+}
+
+export function reminderText(p: NoticeContext & { recipients: readonly Recipient[] }): Message {
   const { incident, state, notice } = p;
   const leftAtDue = state.targetMs - notice.offsetMinutes * 60_000;
   const escalating = p.recipients.some((r) => r.role !== 'primary');
@@ -86,15 +88,7 @@ export function reminderText(p: {
   );
 }
 
-export function reminderDm(p: {
-  incident: Incident;
-  tenantName: string;
-  state: ClockState;
-  notice: PlannedNotice;
-  zone: string;
-  now: number;
-  lateAfterMs: number;
-}): Message {
+export function reminderDm(p: NoticeContext & { tenantName: string }): Message {
   const { incident, state } = p;
   const url = cardLink(incident);
   return msg(
@@ -111,16 +105,9 @@ export function reminderDm(p: {
   );
 }
 
-export function breachText(p: {
-  incident: Incident;
-  state: ClockState;
-  notice: PlannedNotice;
-  recipients: readonly Recipient[];
-  zone: string;
-  now: number;
-  lateAfterMs: number;
-  caseComment: boolean;
-}): Message {
+export function breachText(
+  p: NoticeContext & { recipients: readonly Recipient[]; caseComment: boolean },
+): Message {
   const { incident, state } = p;
   return msg(
     emoji('rotating_light'),

@@ -2,7 +2,6 @@
 // only. In a tenant's channel every command is scoped to that tenant (no other customer's clocks,
 // incidents or figures); the report, which carries credit exposure, is refused in the customer's
 // shared channel. Bad arguments get an ephemeral answer that ends with a correct example.
-import type { MessageShortcut } from '@slack/bolt';
 import { DateTime } from 'luxon';
 import type { Clock } from '../../../domain/clock.js';
 import { bold, code, type Message, mention, msg } from '../../../domain/message.js';
@@ -15,29 +14,16 @@ import type { SlaReports } from '../../../services/sla/reports.js';
 import type { StaffDirectory } from '../../../services/staff-directory.js';
 import type { TenantDirectory } from '../../../services/tenant-directory.js';
 import type { IncidentStore } from '../../../store/incident-store.js';
+import type { FilePort } from '../../files.js';
 import type { SlackSurface } from '../../surface.js';
 import { toMrkdwn } from '../../views/render-message.js';
+import { registerStaffShortcut } from '../shortcuts/staff-shortcut.js';
 import { tokenize } from './router.js';
 
 export const SLA_COMMAND = '/sla';
 export const ACK_COMMAND = '/ack';
 export const SEV1_COMMAND = '/sev1';
 export const DECLARE_SEV1_SHORTCUT = 'declare_sev1';
-
-/** Posts a file to a channel, durably (the Slack edge's files.uploadV2 job). */
-export interface FileUploads {
-  upload(
-    file: {
-      channel: string;
-      threadTs?: string;
-      filename: string;
-      title: string;
-      content: string;
-      initialComment?: string;
-    },
-    key: string,
-  ): void;
-}
 
 export interface SlaCommandDeps {
   clocks: SlaClocks;
@@ -47,7 +33,7 @@ export interface SlaCommandDeps {
   incidents: IncidentStore;
   tenants: TenantDirectory;
   staff: StaffDirectory;
-  files: FileUploads;
+  files: FilePort;
   chat: ChatPort;
   clock: Clock;
 }
@@ -261,28 +247,21 @@ export function register(surface: SlackSurface, deps: SlaCommandDeps): void {
   command(ACK_COMMAND, ackReply);
   command(SEV1_COMMAND, sev1Reply);
 
-  surface.shortcut(DECLARE_SEV1_SHORTCUT, async ({ ack, shortcut }) => {
-    await ack();
-    const s = shortcut as MessageShortcut;
-    const channel = s.channel.id;
-    const user = s.user.id;
-    const reply = (message: Message) =>
-      deps.chat.postEphemeral(channel, user, message, `shortcut:${s.trigger_id}`);
-    if (!deps.staff.isStaff(user)) return void reply(STAFF_ONLY('“Declare Sev1”'));
-    const tenant = deps.tenants.channel(channel)?.tenant;
+  registerStaffShortcut(surface, deps, DECLARE_SEV1_SHORTCUT, STAFF_ONLY('“Declare Sev1”'), (use) => {
+    const tenant = deps.tenants.channel(use.channel)?.tenant;
     if (!tenant)
-      return void reply(
+      return use.reply(
         msg('That message is not in one of a tenant’s channels, so I do not know whose Sev1 it would be.'),
       );
-    const message = s.message as { ts: string; text?: string };
+    const message = use.shortcut.message as { ts: string; text?: string };
     const result = deps.declarations.declare({
       tenant,
-      user,
+      user: use.user,
       summary: message.text ?? '',
-      channel,
+      channel: use.channel,
       via: 'shortcut',
       messageTs: message.ts,
     });
-    reply(result.message);
+    use.reply(result.message);
   });
 }
