@@ -318,7 +318,9 @@ describe('npm run config:check', () => {
 
   it('prints ok for a valid file and exits 0', () => {
     const result = run(['config/sandbox.yaml']);
-    expect(result.stdout.trim()).toBe('ok: 4 tenants (nimbus, helix-ai, aurora, vega) in config/sandbox.yaml');
+    expect(result.stdout.trim()).toBe(
+      'ok: 4 tenants (nimbus, helix-ai, aurora, vega) in config/sandbox.yaml',
+    );
     expect(result.status).toBe(0);
   });
 
