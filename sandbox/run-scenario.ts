@@ -1,10 +1,17 @@
 import { parseDuration } from '../src/domain/clock.js';
 import type { SandboxDriver } from './driver.js';
 import type { Scenario, ScenarioStep } from './scenario.js';
+import type { StandInFile } from './slack-standin/types.js';
 import { slackTs } from './slack-wire.js';
 import type { Transcript } from './transcript.js';
 
-const SHOWN = new Set(['chat.postMessage', 'chat.update', 'chat.postEphemeral', 'usergroups.users.update']);
+const SHOWN = new Set([
+  'chat.postMessage',
+  'chat.update',
+  'chat.postEphemeral',
+  'usergroups.users.update',
+  'files.completeUploadExternal',
+]);
 
 /** Replays a scenario against a running driver; returns the failed expectations (empty = success). */
 export async function runScenario(
@@ -21,7 +28,11 @@ export async function runScenario(
   const flush = () => {
     const calls = driver.slack.calls.slice(seenCalls);
     seenCalls = driver.slack.calls.length;
-    transcript.botCalls(calls.filter((c) => SHOWN.has(c.method)));
+    const files = calls.some((c) => c.method === 'files.completeUploadExternal') ? driver.slack.files() : [];
+    transcript.botCalls(
+      calls.filter((c) => SHOWN.has(c.method)),
+      (id) => files.find((f) => f.id === id),
+    );
     const sf = driver.integrations?.salesforce.calls ?? [];
     transcript.remoteCalls(
       'Salesforce',
@@ -39,11 +50,14 @@ export async function runScenario(
   const runStep = async (step: ScenarioStep): Promise<void> => {
     if ('note' in step) return transcript.heading(step.note);
     if ('command' in step) {
-      const { as, in: channel, text, slash } = step.command;
+      const { as, in: channel, text, slash, reply } = step.command;
       transcript.person(as, channel, `${slash} ${text}`);
       const result = await driver.slashCommand({ user: as, channel, text, command: slash });
       if (result.status !== 200) failures.push(`${slash} ${text}: HTTP ${result.status}`);
-      return transcript.ephemeral(as, result.body?.text as string | undefined);
+      const answer = result.body?.text as string | undefined;
+      if (reply !== undefined && !new RegExp(reply).test(answer ?? ''))
+        failures.push(`${slash} ${text}: the reply does not match /${reply}/`);
+      return transcript.ephemeral(as, answer);
     }
     if ('mention' in step) {
       const { as, in: channel, text } = step.mention;
@@ -213,6 +227,18 @@ function integrationBotId(name: string): string {
 type Expectation = Extract<ScenarioStep, { expect: unknown }>['expect'];
 
 function check(driver: SandboxDriver, transcript: Transcript, e: Expectation): string[] {
+  // Before 'matching': a file expectation may carry one too.
+  if ('file' in e) {
+    const files = driver.slack.files(e.channel).filter((f) => f.filename === e.file);
+    if (files.length !== 1)
+      return [
+        `expected one file ${e.file} shared in ${transcript.channel(e.channel)}, found ${files.length}`,
+      ];
+    const content = (files[0] as StandInFile).content;
+    return e.matching === undefined || new RegExp(e.matching).test(content)
+      ? []
+      : [`the file ${e.file} does not match /${e.matching}/`];
+  }
   if ('usergroup' in e) {
     const found = [...(driver.slack.usergroupMembers(e.usergroup) ?? [])].sort();
     const wanted = [...e.members].sort();

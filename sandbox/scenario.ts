@@ -26,6 +26,7 @@ const Step = z.union([
             .regex(/^\/[a-z]+$/)
             .default('/opsbot')
             .describe('The slash command, e.g. /outreach.'),
+          reply: z.string().optional().describe('A regex the reply (only the person sees it) must match.'),
         })
         .strict(),
     })
@@ -164,6 +165,14 @@ const Step = z.union([
           .object({ incident: z.int().positive(), card: z.string().describe('A regex the card must match.') })
           .strict(),
         z.object({ storedAlarms: z.int().min(0) }).strict(),
+        z
+          .object({
+            channel: channelId,
+            file: z.string().describe('The name of a file the bot shared there (exactly one).'),
+            matching: z.string().optional().describe('A regex its content must match.'),
+          })
+          .strict()
+          .describe('The bot shared this file in the channel (e.g. a report’s CSV).'),
         z
           .object({
             channel: channelId,
