@@ -64,7 +64,7 @@ describe('checked-in config files', () => {
     const result = loadConfigFile(file('sandbox.yaml'));
     if (!result.ok) throw new Error(result.problems.join('\n'));
     const [nimbus, helix] = result.config.tenants;
-    expect(result.config.staff.userIds).toEqual(['U0STAFF001', 'U0STAFF002']);
+    expect(result.config.staff.userIds).toEqual(['U0STAFF001', 'U0STAFF002', 'U0VEGAMGR1', 'U0VEGACSM1']);
     expect(nimbus?.channels).toEqual({ alarms: ['C0NIMBALRM'], customer: 'C0NIMBCUST', ops: 'C0NIMBOPS1' });
     expect(helix?.channels).toEqual({
       alarms: ['C0HELXALRM', 'C0HELXALR2'],
