@@ -17,13 +17,19 @@ export class CardScheduler {
     private readonly deps: { scheduler: Scheduler; incidents: IncidentStore; policy: TriagePolicy },
   ) {}
 
-  /** Something on the card changed because of alarms. */
-  changed(incidentId: number, now: number): void {
+  /**
+   * Something on the card changed because of alarms. `enqueued` holds the card keys the current
+   * transaction already enqueued: a storm's alarms all name the same key, and asking SQLite again
+   * for each of them would only hit the unique key.
+   */
+  changed(incidentId: number, now: number, enqueued?: Set<string>): void {
     const incident = this.deps.incidents.get(incidentId);
     if (!incident) return;
     const due = cardDueAt(incident, this.deps.policy, now);
     if (due === undefined) return;
     const key = incident.cardPostedAt === null ? `card:${incidentId}:first` : `card:${incidentId}:at:${due}`;
+    if (enqueued?.has(key)) return;
+    enqueued?.add(key);
     this.enqueueCard(incidentId, incident.channel, key, due);
   }
 
