@@ -19,7 +19,12 @@ export class GroupCommit {
   private flushing = false;
   private readonly locals = new Map<object, unknown>();
 
-  constructor(private readonly db: Db) {}
+  /** BEGIN…COMMIT, or a savepoint when already in one (made once; see unit-of-work.ts). */
+  private readonly inTransaction: (fn: () => unknown) => unknown;
+
+  constructor(db: Db) {
+    this.inTransaction = db.transaction((fn: () => unknown) => fn());
+  }
 
   run<T>(fn: () => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
@@ -57,16 +62,16 @@ export class GroupCommit {
     const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
     this.flushing = true;
     try {
-      this.db.transaction(() => {
+      this.inTransaction(() => {
         for (const item of batch) {
           try {
-            outcomes.push({ ok: true, value: this.db.transaction(item.fn)() });
+            outcomes.push({ ok: true, value: this.inTransaction(item.fn) });
           } catch (error) {
             this.locals.clear();
             outcomes.push({ ok: false, error });
           }
         }
-      })();
+      });
     } catch (error) {
       // The commit itself failed (disk full, I/O error): nothing of this batch is stored.
       for (const item of batch) item.reject(error);
