@@ -168,7 +168,14 @@ export class JobStore {
   /** Inserts the job unless its idempotency key exists; returns the stored job and whether it is new. */
   enqueue(job: NewJob, now: number): { job: Job; created: boolean } {
     // RETURNING hands back the new row; only a key that already existed needs the second read.
-    const inserted = this.insert.get({
+    const inserted = this.enqueueRow(job, now);
+    if (inserted !== undefined) return { job: toJob(inserted), created: true };
+    return { job: toJob(this.byKey.get(job.key)), created: false };
+  }
+
+  /** The new row, or undefined when the key already existed. */
+  private enqueueRow(job: NewJob, now: number): unknown {
+    return this.insert.get({
       kind: job.kind,
       payload: JSON.stringify(job.payload ?? null),
       key: job.key,
@@ -177,8 +184,11 @@ export class JobStore {
       maxAttempts: job.maxAttempts,
       now,
     });
-    if (inserted !== undefined) return { job: toJob(inserted), created: true };
-    return { job: toJob(this.byKey.get(job.key)), created: false };
+  }
+
+  /** `enqueue` for a caller that needs no job back: an existing key costs no second read. */
+  enqueueIfAbsent(job: NewJob, now: number): boolean {
+    return this.enqueueRow(job, now) !== undefined;
   }
 
   get(id: number): Job | undefined {

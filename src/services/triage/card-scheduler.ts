@@ -64,7 +64,7 @@ export class CardScheduler {
   }
 
   private enqueueCard(incidentId: number, channel: string, key: string, runAt: number): void {
-    this.deps.scheduler.enqueue({
+    this.deps.scheduler.enqueueIfAbsent({
       kind: CARD_JOB,
       payload: { incidentId },
       key,
