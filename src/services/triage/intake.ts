@@ -65,6 +65,14 @@ class TransactionMemo {
   readonly stamped = new Map<number, number>();
   /** Card job keys this transaction enqueued. */
   readonly cards = new Set<string>();
+  /**
+   * Incidents whose card job this transaction already has, by the instant it was asked for. The
+   * key depends only on that instant and on the card's own marks (posted, rendered), which only
+   * card jobs change, never a write inside this transaction; so the same instant gives the same
+   * key, and the incident need not be read again. (Only kept once a key exists: before any
+   * visible change there may be none, and a later alarm may still make one due.)
+   */
+  readonly cardsAt = new Map<number, number>();
 }
 
 /** One `ingest`/`ingestDurably` call: its instant, and the incidents whose card it changed. */
@@ -112,7 +120,10 @@ export class AlarmIntake {
     const memo = this.deps.commits?.local(this, () => new TransactionMemo()) ?? new TransactionMemo();
     const batch: Batch = { now: this.deps.clock.now(), memo, cardsChanged: new Set() };
     const outcomes = inputs.map((input) => this.ingestOne(input, batch));
-    for (const id of batch.cardsChanged) this.deps.cards.changed(id, batch.now, memo.cards);
+    for (const id of batch.cardsChanged) {
+      if (memo.cardsAt.get(id) === batch.now) continue;
+      if (this.deps.cards.changed(id, batch.now, memo.cards) !== undefined) memo.cardsAt.set(id, batch.now);
+    }
     return outcomes;
   }
 
