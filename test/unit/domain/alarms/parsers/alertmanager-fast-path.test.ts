@@ -61,4 +61,11 @@ describe('the Alertmanager webhook parser answers as zod decides', () => {
       { numRuns: 500 },
     );
   });
+
+  it('refuses a sparse alerts array, as zod does', () => {
+    // biome-ignore lint/suspicious/noSparseArray: a hole is what a hand-built body can carry.
+    const body = { ...alertmanagerPayload, alerts: [, alert] };
+    expect(PayloadSchema.safeParse(body).success).toBe(false);
+    expect(parseAlertmanagerWebhook(body).ok).toBe(false);
+  });
 });
