@@ -94,8 +94,27 @@ function compileBody(body: string, options: PatternOptions): CompiledPattern {
   return re.ok ? tester(re.regex) : re;
 }
 
+// Short values recur across a storm (alertname, component, severity, cluster: matchers and
+// rules test the same few words for every alarm), and re2js takes microseconds per test. Each
+// compiled pattern remembers its answers for short values; long ones (free text) are rarely
+// seen twice and are always matched. Bounded per pattern, cleared wholesale when full.
+const REMEMBERED_LENGTH = 64;
+const REMEMBERED_VALUES = 256;
+
 function tester(regex: RE2JS): CompiledPattern {
-  return { ok: true, test: (value) => regex.test(value) };
+  const answers = new Map<string, boolean>();
+  return {
+    ok: true,
+    test: (value) => {
+      if (value.length > REMEMBERED_LENGTH) return regex.test(value);
+      const known = answers.get(value);
+      if (known !== undefined) return known;
+      const answer = regex.test(value);
+      if (answers.size >= REMEMBERED_VALUES) answers.clear();
+      answers.set(value, answer);
+      return answer;
+    },
+  };
 }
 
 /**

@@ -16,6 +16,13 @@ export type BoundedJson = { ok: true; value: unknown } | { ok: false; reason: st
  * input it may give up early, never wrongly refuse valid JSON within the bound.
  */
 export function jsonTooDeepAt(text: string, maxDepth: number = MAX_JSON_DEPTH): number {
+  // Nesting deeper than maxDepth needs more than maxDepth opening brackets. Counting them with
+  // indexOf (a native scan) is ~20x cheaper than the loop below, and settles most bodies (a
+  // single alert, a Slack event) without it.
+  let brackets = 0;
+  for (let i = text.indexOf('{'); i >= 0 && brackets <= maxDepth; i = text.indexOf('{', i + 1)) brackets++;
+  for (let i = text.indexOf('['); i >= 0 && brackets <= maxDepth; i = text.indexOf('[', i + 1)) brackets++;
+  if (brackets <= maxDepth) return -1;
   let depth = 0;
   let inString = false;
   for (let i = 0; i < text.length; i++) {

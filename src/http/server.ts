@@ -6,7 +6,8 @@ export interface Route {
   method: 'GET' | 'POST';
   /** Exact path, or a prefix ending in '/*'. */
   path: string;
-  handle(req: IncomingMessage, res: ServerResponse): Promise<void> | void;
+  /** `path`: the request's pathname, already parsed by the server (so a handler need not). */
+  handle(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> | void;
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
@@ -80,6 +81,6 @@ export class HttpServer {
       res.setHeader('allow', [...new Set(candidates.map((r) => r.method))].join(', '));
       return sendJson(res, 405, { error: `${req.method} not allowed on ${path}` });
     }
-    await route.handle(req, res);
+    await route.handle(req, res, path);
   }
 }

@@ -63,12 +63,12 @@ export function webhookRoutes(deps: WebhookDeps): Route[] {
     {
       method: 'POST',
       path: '/webhooks/alertmanager/*',
-      handle: (req, res) => handle(deps, 'alertmanager', parseAlertmanager, req, res),
+      handle: (req, res, path) => handle(deps, 'alertmanager', parseAlertmanager, req, res, path),
     },
     {
       method: 'POST',
       path: '/webhooks/vms/*',
-      handle: (req, res) => handle(deps, 'vms', parseVms, req, res),
+      handle: (req, res, path) => handle(deps, 'vms', parseVms, req, res, path),
     },
   ];
 }
@@ -79,10 +79,11 @@ async function handle(
   parse: Parse,
   req: IncomingMessage,
   res: ServerResponse,
+  path: string,
 ): Promise<void> {
   const requestId = randomUUID();
   res.setHeader('x-request-id', requestId);
-  const tenantId = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname.split('/')[3] ?? '');
+  const tenantId = decodeURIComponent(path.split('/')[3] ?? '');
   const tenant = deps.tenants.tenant(tenantId);
   if (!tenant) return sendJson(res, 404, { error: `unknown tenant '${tenantId.slice(0, 40)}'` });
 

@@ -36,8 +36,27 @@ export interface Job {
   updatedAt: number;
 }
 
+type JobRowShape = z.output<typeof JobRow>;
+const JOB_TEXT = ['kind', 'payload', 'idempotency_key'] as const;
+const JOB_NUMBERS = ['id', 'run_at', 'attempts', 'max_attempts', 'created_at', 'updated_at'] as const;
+const JOB_NULLABLE_TEXT = ['lane', 'last_error', 'result'] as const;
+const JOB_STATUSES: ReadonlySet<unknown> = new Set(JobStatus.options);
+
+/**
+ * JobRow's check by hand: every enqueue reads its row back, and zod's parse cost more than the
+ * insert. A row that fails it goes through zod, which throws naming the wrong field.
+ */
+function isJobRow(row: unknown): row is JobRowShape {
+  if (typeof row !== 'object' || row === null) return false;
+  const r = row as Record<string, unknown>;
+  for (const k of JOB_TEXT) if (typeof r[k] !== 'string') return false;
+  for (const k of JOB_NUMBERS) if (typeof r[k] !== 'number') return false;
+  for (const k of JOB_NULLABLE_TEXT) if (r[k] !== null && typeof r[k] !== 'string') return false;
+  return JOB_STATUSES.has(r.status);
+}
+
 function toJob(row: unknown): Job {
-  const r = JobRow.parse(row);
+  const r = isJobRow(row) ? row : JobRow.parse(row);
   return {
     id: r.id,
     kind: r.kind,
@@ -99,7 +118,7 @@ export class JobStore {
     this.insert = db.prepare(
       `INSERT INTO jobs (kind, payload, idempotency_key, lane, run_at, max_attempts, created_at, updated_at)
        VALUES (@kind, @payload, @key, @lane, @runAt, @maxAttempts, @now, @now)
-       ON CONFLICT (idempotency_key) DO NOTHING`,
+       ON CONFLICT (idempotency_key) DO NOTHING RETURNING *`,
     );
     this.byKey = db.prepare('SELECT * FROM jobs WHERE idempotency_key = ?');
     this.byId = db.prepare('SELECT * FROM jobs WHERE id = ?');
@@ -152,7 +171,15 @@ export class JobStore {
 
   /** Inserts the job unless its idempotency key exists; returns the stored job and whether it is new. */
   enqueue(job: NewJob, now: number): { job: Job; created: boolean } {
-    const info = this.insert.run({
+    // RETURNING hands back the new row; only a key that already existed needs the second read.
+    const inserted = this.enqueueRow(job, now);
+    if (inserted !== undefined) return { job: toJob(inserted), created: true };
+    return { job: toJob(this.byKey.get(job.key)), created: false };
+  }
+
+  /** The new row, or undefined when the key already existed. */
+  private enqueueRow(job: NewJob, now: number): unknown {
+    return this.insert.get({
       kind: job.kind,
       payload: JSON.stringify(job.payload ?? null),
       key: job.key,
@@ -161,7 +188,11 @@ export class JobStore {
       maxAttempts: job.maxAttempts,
       now,
     });
-    return { job: toJob(this.byKey.get(job.key)), created: info.changes === 1 };
+  }
+
+  /** `enqueue` for a caller that needs no job back: an existing key costs no second read. */
+  enqueueIfAbsent(job: NewJob, now: number): boolean {
+    return this.enqueueRow(job, now) !== undefined;
   }
 
   get(id: number): Job | undefined {

@@ -17,14 +17,22 @@ export class CardScheduler {
     private readonly deps: { scheduler: Scheduler; incidents: IncidentStore; policy: TriagePolicy },
   ) {}
 
-  /** Something on the card changed because of alarms. */
-  changed(incidentId: number, now: number): void {
+  /**
+   * Something on the card changed because of alarms. `enqueued` holds the card keys the current
+   * transaction already enqueued: a storm's alarms all name the same key, and asking SQLite again
+   * for each of them would only hit the unique key. Returns the key of the card job that is now
+   * pending, if any.
+   */
+  changed(incidentId: number, now: number, enqueued?: Set<string>): string | undefined {
     const incident = this.deps.incidents.get(incidentId);
-    if (!incident) return;
+    if (!incident) return undefined;
     const due = cardDueAt(incident, this.deps.policy, now);
-    if (due === undefined) return;
+    if (due === undefined) return undefined;
     const key = incident.cardPostedAt === null ? `card:${incidentId}:first` : `card:${incidentId}:at:${due}`;
+    if (enqueued?.has(key)) return key;
+    enqueued?.add(key);
     this.enqueueCard(incidentId, incident.channel, key, due);
+    return key;
   }
 
   /** A person acted on the incident: show it now. `reason` makes the key unique (a timeline id). */
@@ -64,7 +72,7 @@ export class CardScheduler {
   }
 
   private enqueueCard(incidentId: number, channel: string, key: string, runAt: number): void {
-    this.deps.scheduler.enqueue({
+    this.deps.scheduler.enqueueIfAbsent({
       kind: CARD_JOB,
       payload: { incidentId },
       key,

@@ -2,6 +2,9 @@
 // webhooks): store raw → parse → classify → silence/inhibit → join or open an incident →
 // timeline → schedule the card. Everything for one alarm happens in one SQLite transaction,
 // so an alarm is either fully recorded or not at all, and the caller acks only after it.
+// A storm's alarms repeat the same lookups (silences, inhibitors, the group's incident, the card
+// job); the alarms of one transaction share them (TransactionMemo), kept in step with intake's
+// own writes and dropped with the transaction, so nothing cached outlives a rollback.
 import type { Logger } from 'pino';
 import type { TenantConfig } from '../../config/schema.js';
 import { classify } from '../../domain/alarms/classify.js';
@@ -16,7 +19,7 @@ import { msg } from '../../domain/message.js';
 import type { AlarmStore } from '../../store/alarm-store.js';
 import type { GroupCommit } from '../../store/group-commit.js';
 import type { Incident, IncidentPatch, IncidentStore } from '../../store/incident-store.js';
-import type { SilenceStore } from '../../store/silence-store.js';
+import type { SilenceStore, StoredSilence } from '../../store/silence-store.js';
 import type { UnitOfWork } from '../../store/unit-of-work.js';
 import type { Timeline } from '../timeline.js';
 import type { CardScheduler } from './card-scheduler.js';
@@ -43,6 +46,42 @@ export type IngestOutcome =
   | { result: 'silenced'; silenceId: string; incidentId: number | null }
   | { result: 'joined'; incidentId: number; opened: boolean; suppressedBy: string | null };
 
+type ActiveSource = ReturnType<IncidentStore['activeSources']>[number];
+
+/**
+ * What the alarms of one transaction (a group-commit flush, or one `ingest` call) share. Valid
+ * only inside that transaction: intake updates or forgets an entry whenever it writes something
+ * the entry describes, and GroupCommit drops the whole memo when the flush ends or any of its
+ * writes fails (that write's savepoint rolled back what it recorded here).
+ */
+class TransactionMemo {
+  /** Active silences per tenant, with the instant they were read for. */
+  readonly silences = new Map<string, { now: number; list: StoredSilence[] }>();
+  /** Possible inhibitors per tenant; forgotten whenever this transaction adds or changes a member. */
+  readonly sources = new Map<string, ActiveSource[]>();
+  /** The open incident of each `tenant \n group key` this transaction looked up or opened. */
+  readonly groups = new Map<string, number>();
+  /** Incidents this transaction already stamped (`lastAlarmAt`, a version bump), by instant. */
+  readonly stamped = new Map<number, number>();
+  /** Card job keys this transaction enqueued. */
+  readonly cards = new Set<string>();
+  /**
+   * Incidents whose card job this transaction already has, by the instant it was asked for. The
+   * key depends only on that instant and on the card's own marks (posted, rendered), which only
+   * card jobs change, never a write inside this transaction; so the same instant gives the same
+   * key, and the incident need not be read again. (Only kept once a key exists: before any
+   * visible change there may be none, and a later alarm may still make one due.)
+   */
+  readonly cardsAt = new Map<number, number>();
+}
+
+/** One `ingest`/`ingestDurably` call: its instant, and the incidents whose card it changed. */
+interface Batch {
+  now: number;
+  memo: TransactionMemo;
+  cardsChanged: Set<number>;
+}
+
 export class AlarmIntake {
   constructor(
     private readonly deps: {
@@ -61,7 +100,7 @@ export class AlarmIntake {
 
   /** Records one alarm; returns what happened to it. Atomic. */
   ingest(input: AlarmInput): IngestOutcome {
-    return this.deps.tx(() => this.ingestInTransaction(input));
+    return this.deps.tx(() => this.ingestAll([input]))[0] as IngestOutcome;
   }
 
   /**
@@ -69,13 +108,28 @@ export class AlarmIntake {
    * resolves once they are on disk — acknowledge after this.
    */
   ingestDurably(inputs: AlarmInput[]): Promise<IngestOutcome[]> {
-    const write = () => inputs.map((input) => this.ingestInTransaction(input));
+    const write = () => this.ingestAll(inputs);
     return this.deps.commits ? this.deps.commits.run(write) : Promise.resolve(this.deps.tx(write));
   }
 
-  private ingestInTransaction(input: AlarmInput): IngestOutcome {
-    const { alarms, clock } = this.deps;
-    const now = clock.now();
+  /**
+   * The alarms of one request, inside the caller's transaction. They arrived together, so they
+   * share one instant, and each incident's card is looked at once, after the last of them.
+   */
+  private ingestAll(inputs: AlarmInput[]): IngestOutcome[] {
+    const memo = this.deps.commits?.local(this, () => new TransactionMemo()) ?? new TransactionMemo();
+    const batch: Batch = { now: this.deps.clock.now(), memo, cardsChanged: new Set() };
+    const outcomes = inputs.map((input) => this.ingestOne(input, batch));
+    for (const id of batch.cardsChanged) {
+      if (memo.cardsAt.get(id) === batch.now) continue;
+      if (this.deps.cards.changed(id, batch.now, memo.cards) !== undefined) memo.cardsAt.set(id, batch.now);
+    }
+    return outcomes;
+  }
+
+  private ingestOne(input: AlarmInput, batch: Batch): IngestOutcome {
+    const { alarms } = this.deps;
+    const { now } = batch;
     const rawId = alarms.insertRaw(
       {
         tenantId: input.tenant.id,
@@ -102,8 +156,8 @@ export class AlarmIntake {
     const labels = alarmLabels(alarm);
     const outcome =
       alarm.status === 'resolved'
-        ? this.resolveAlarm(input.tenant, alarm, now)
-        : this.fireAlarm(input, alarm, labels, now);
+        ? this.resolveAlarm(input.tenant, alarm, batch)
+        : this.fireAlarm(input, alarm, labels, batch);
     const incidentId = 'incidentId' in outcome ? outcome.incidentId : null;
     const suppressedBy =
       outcome.result === 'silenced'
@@ -119,24 +173,28 @@ export class AlarmIntake {
     input: AlarmInput,
     alarm: NormalizedAlarm,
     labels: Record<string, string>,
-    now: number,
+    batch: Batch,
   ): IngestOutcome {
     const { incidents, silences, policy } = this.deps;
+    const { now, memo } = batch;
     const tenantId = input.tenant.id;
     const key = groupKey(labels, policy.groupBy);
 
-    const silence = findSilence(silences.activeFor(tenantId, now), labels, now);
+    const silence = findSilence(this.activeSilences(tenantId, batch), labels, now);
     let suppressedBy: string | null = null;
     let incident: Incident | undefined;
+    // Whether this fingerprint is known to be in no open incident of the tenant (then the incident
+    // it joins cannot hold it yet, and its member row need not be looked up).
+    let newMember = false;
     if (silence) {
       silences.recordHit(silence.id);
       suppressedBy = `silence:${silence.id}`;
       // A silenced alarm never opens an incident; it is counted on one that is already open.
-      incident = incidents.findOpenByGroup(tenantId, key);
+      incident = this.openGroupIncident(tenantId, key, memo);
       if (!incident) return { result: 'silenced', silenceId: silence.id, incidentId: null };
     } else if (policy.inhibitRules.some((rule) => matchesAll(rule.targetMatchers, labels))) {
       // Only alarms some rule could inhibit look for an inhibitor; the rest skip the lookup.
-      const sources = incidents.activeSources(tenantId).filter((s) => s.id !== alarm.fingerprint);
+      const sources = this.activeSources(tenantId, memo).filter((s) => s.id !== alarm.fingerprint);
       const inhibitor = findInhibitor(labels, sources, policy.inhibitRules);
       if (inhibitor) {
         suppressedBy = `inhibited:${inhibitor.rule.name}`;
@@ -148,7 +206,9 @@ export class AlarmIntake {
     let opened = false;
     if (!incident) {
       const existing = incidents.openMemberIncidentId(tenantId, alarm.fingerprint);
-      incident = existing !== undefined ? incidents.get(existing) : incidents.findOpenByGroup(tenantId, key);
+      newMember = existing === undefined;
+      incident =
+        existing !== undefined ? incidents.get(existing) : this.openGroupIncident(tenantId, key, memo);
     }
     if (!incident) {
       incident = incidents.create({
@@ -162,6 +222,7 @@ export class AlarmIntake {
         at: now,
       });
       opened = true;
+      memo.groups.set(`${tenantId}\n${key}`, incident.id);
       this.deps.timeline.record({
         incidentId: incident.id,
         at: now,
@@ -171,20 +232,21 @@ export class AlarmIntake {
         data: { severity: alarm.severity },
       });
     }
-    this.upsertMember(incident, alarm, labels, suppressedBy, now);
+    this.upsertMember(incident, alarm, labels, suppressedBy, batch, newMember || opened);
     if (input.omittedSiblings && input.omittedSiblings > incident.omittedAlarms)
       this.deps.incidents.update(incident.id, { omittedAlarms: input.omittedSiblings });
-    if (!suppressedBy) this.raiseIfNeeded(incident, alarm.severity, now);
-    this.deps.cards.changed(incident.id, now);
+    if (!suppressedBy) this.raiseIfNeeded(incident, alarm.severity, batch);
+    batch.cardsChanged.add(incident.id);
     return { result: 'joined', incidentId: incident.id, opened, suppressedBy };
   }
 
-  private resolveAlarm(tenant: TenantConfig, alarm: NormalizedAlarm, now: number): IngestOutcome {
+  private resolveAlarm(tenant: TenantConfig, alarm: NormalizedAlarm, batch: Batch): IngestOutcome {
     const { incidents, cards, policy } = this.deps;
+    const { now } = batch;
     const member = incidents.openMember(tenant.id, alarm.fingerprint);
     if (!member) return { result: 'resolved-unknown' };
     const incident = incidents.get(member.incidentId) as Incident;
-    this.upsertMember(incident, alarm, member.labels, member.suppressedBy, now);
+    this.upsertMember(incident, alarm, member.labels, member.suppressedBy, batch, false);
     const counts = incidents.counts(incident.id);
     const firingMembers = incidents.members(incident.id).filter((m) => m.status === 'firing').length;
     if (firingMembers === 0 && counts.total > 0) {
@@ -192,20 +254,57 @@ export class AlarmIntake {
       incidents.update(incident.id, { resolveDueAt: dueAt });
       cards.scheduleAutoResolve(incident.id, dueAt);
     }
-    cards.changed(incident.id, now);
+    batch.cardsChanged.add(incident.id);
     return { result: 'joined', incidentId: incident.id, opened: false, suppressedBy: member.suppressedBy };
   }
 
+  /** The tenant's active silences at the batch's instant, read once per transaction and instant. */
+  private activeSilences(tenantId: string, { now, memo }: Batch): StoredSilence[] {
+    const known = memo.silences.get(tenantId);
+    if (known?.now === now) return known.list;
+    const list = this.deps.silences.activeFor(tenantId, now);
+    memo.silences.set(tenantId, { now, list });
+    return list;
+  }
+
+  /** Possible inhibitors, read once per transaction until intake changes a member. */
+  private activeSources(tenantId: string, memo: TransactionMemo): ActiveSource[] {
+    let sources = memo.sources.get(tenantId);
+    if (!sources) {
+      sources = this.deps.incidents.activeSources(tenantId);
+      memo.sources.set(tenantId, sources);
+    }
+    return sources;
+  }
+
+  /** The group's open incident; the id is remembered for the transaction, the row read fresh. */
+  private openGroupIncident(tenantId: string, key: string, memo: TransactionMemo): Incident | undefined {
+    const { incidents } = this.deps;
+    const memoKey = `${tenantId}\n${key}`;
+    const id = memo.groups.get(memoKey);
+    const known = id === undefined ? undefined : incidents.get(id);
+    // Nothing in intake resolves an incident, but the row decides, not the memo.
+    if (known && known.status !== 'resolved') return known;
+    const found = incidents.findOpenByGroup(tenantId, key);
+    if (found) memo.groups.set(memoKey, found.id);
+    else memo.groups.delete(memoKey);
+    return found;
+  }
+
+  /** `isNew`: the caller knows the incident has no member with this fingerprint yet. */
   private upsertMember(
     incident: Incident,
     alarm: NormalizedAlarm,
     labels: Record<string, string>,
     suppressedBy: string | null,
-    now: number,
+    batch: Batch,
+    isNew: boolean,
   ): void {
     const { incidents, policy } = this.deps;
-    const existing = incidents.member(incident.id, alarm.fingerprint);
+    const { now, memo } = batch;
+    const existing = isNew ? undefined : incidents.member(incident.id, alarm.fingerprint);
     if (!existing) {
+      const canInhibit = policy.inhibitRules.some((rule) => matchesAll(rule.sourceMatchers, labels));
       incidents.addMember({
         incidentId: incident.id,
         fingerprint: alarm.fingerprint,
@@ -218,8 +317,9 @@ export class AlarmIntake {
         suppressedBy,
         labels,
         at: now,
-        canInhibit: this.deps.policy.inhibitRules.some((rule) => matchesAll(rule.sourceMatchers, labels)),
+        canInhibit,
       });
+      if (canInhibit) memo.sources.clear();
       const how = suppressedBy ? ` (suppressed: ${suppressedBy})` : '';
       this.deps.timeline.record({
         incidentId: incident.id,
@@ -244,6 +344,8 @@ export class AlarmIntake {
       transitions,
       at: now,
     });
+    // Its status or suppression may have changed, and with it whether it can inhibit.
+    memo.sources.clear();
     if (!changed) return;
     this.deps.timeline.record({
       incidentId: incident.id,
@@ -267,19 +369,27 @@ export class AlarmIntake {
     }
   }
 
-  /** A firing alarm keeps the incident open and can raise (never lower) its severity. */
-  private raiseIfNeeded(incident: Incident, severity: Severity, now: number): void {
+  /**
+   * A firing alarm keeps the incident open and can raise (never lower) its severity. `current`
+   * was read for this alarm; what it wrote since (members, flapping) is not looked at here.
+   */
+  private raiseIfNeeded(current: Incident, severity: Severity, { now, memo }: Batch): void {
     const { incidents } = this.deps;
-    const current = incidents.get(incident.id) as Incident;
     const patch: IncidentPatch = { lastAlarmAt: now };
     if (current.resolveDueAt !== null) patch.resolveDueAt = null;
     const raised = severity < current.severity && !current.severityLocked;
     if (raised) patch.severity = severity;
-    incidents.update(incident.id, patch);
+    // This transaction already wrote this very stamp, and its version bump: no card render can
+    // have read the incident in between (renders run in their own transactions), so the card is
+    // already marked out of date and the same UPDATE again would change nothing that matters.
+    const again = memo.stamped.get(current.id) === now && current.lastAlarmAt === now;
+    if (again && !raised && patch.resolveDueAt === undefined) return;
+    incidents.update(current.id, patch);
+    memo.stamped.set(current.id, now);
     // Recorded after the update, so whoever hears of it (tenant rules) sees the new severity.
     if (raised)
       this.deps.timeline.record({
-        incidentId: incident.id,
+        incidentId: current.id,
         at: now,
         kind: 'severity',
         actor: null,

@@ -88,6 +88,27 @@ describe('Scheduler', () => {
     expect(runs).toBe(1);
   });
 
+  it('enqueueIfAbsent keeps the first job of a key too, and says whether it was new', async () => {
+    const { scheduler, store } = setup();
+    let runs = 0;
+    scheduler.define(
+      testJob('test.once', async () => {
+        runs++;
+      }),
+    );
+    scheduler.start();
+    expect(scheduler.enqueueIfAbsent({ kind: 'test.once', payload: { n: 1 }, key: 'same' })).toBe(true);
+    expect(scheduler.enqueueIfAbsent({ kind: 'test.once', payload: { n: 2 }, key: 'same' })).toBe(false);
+    await waitForIdle(() => scheduler.isIdleNow());
+    expect(scheduler.enqueueIfAbsent({ kind: 'test.once', payload: { n: 3 }, key: 'same' })).toBe(false);
+    await waitForIdle(() => scheduler.isIdleNow());
+    expect(runs).toBe(1);
+    expect(store.getByKey('same')).toMatchObject({ payload: { n: 1 }, status: 'done' });
+    expect(() => scheduler.enqueueIfAbsent({ kind: 'test.unknown', payload: {}, key: 'k' })).toThrow(
+      /no handler registered/,
+    );
+  });
+
   it('arms one timer for the earliest job instead of polling', async () => {
     const { clock, scheduler } = setup();
     scheduler.define(testJob('test.noop', async () => {}));

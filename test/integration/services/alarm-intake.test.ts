@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { plainText } from '../../../src/domain/message.js';
 import { AUTORESOLVE_JOB, CARD_JOB } from '../../../src/services/triage/card-scheduler.js';
 import { AlarmIntake } from '../../../src/services/triage/intake.js';
+import { GroupCommit } from '../../../src/store/group-commit.js';
 import type { Incident } from '../../../src/store/incident-store.js';
 import { alarmInput, type ServiceWorld, serviceWorld } from '../../helpers/services.js';
 
@@ -10,10 +11,12 @@ afterEach(async () => {
   for (const w of worlds.splice(0)) await w.close();
 });
 
-function setup() {
+function setup(opts: { groupCommit?: boolean } = {}) {
   const world = serviceWorld();
   worlds.push(world);
+  const commits = opts.groupCommit ? new GroupCommit(world.db) : undefined;
   const intake = new AlarmIntake({
+    ...(commits ? { commits } : {}),
     tx: world.tx,
     alarms: world.alarms,
     incidents: world.incidents,
@@ -175,5 +178,66 @@ describe('AlarmIntake (real SQLite)', () => {
     const raised = world.incidents.timeline(incidentId).find((e) => e.kind === 'severity');
     expect(raised && plainText(raised.message)).toBe('Raised to Sev1 by a new alarm');
     expect(raised?.data).toEqual({ from: 3, to: 1 });
+  });
+
+  it('records every alarm of a storm request, and looks at the card once for all of them', async () => {
+    const { world, intake } = setup({ groupCommit: true });
+    const storm = Array.from({ length: 40 }, (_, i) =>
+      alarmInput(world, {
+        dedupeKey: `am-${i}`,
+        name: 'DNODE_DOWN',
+        summary: `D-node dnode-${i} is not responding`,
+        componentId: `dnode-${i}`,
+      }),
+    );
+    const outcomes = await intake.ingestDurably(storm);
+
+    expect(new Set(outcomes.map((o) => o.result))).toEqual(new Set(['joined']));
+    const [incident] = world.incidents.listOpen();
+    expect(outcomes.filter((o) => o.result === 'joined' && o.opened)).toHaveLength(1);
+    expect(world.alarms.rawCount()).toBe(40);
+    expect(world.incidents.members(incident?.id as number)).toHaveLength(40);
+    expect(world.incidents.timeline(incident?.id as number).filter((e) => e.kind === 'alarm')).toHaveLength(
+      40,
+    );
+    expect(incident?.lastAlarmAt).toBe(world.clock.now());
+    expect(world.jobsOf(CARD_JOB).map((j) => j.key)).toEqual([`card:${incident?.id}:first`]);
+    // Re-sent, the whole group is duplicates.
+    const again = await intake.ingestDurably(storm);
+    expect(again.every((o) => o.result === 'duplicate')).toBe(true);
+    expect(world.alarms.rawCount()).toBe(40);
+  });
+
+  it('forgets what a flush shared when one of its requests rolls back', async () => {
+    const { world, intake } = setup({ groupCommit: true });
+    world.events.on('timeline', (entry) => {
+      if (entry.text.includes('EXPLODES')) throw new Error('a listener failed');
+    });
+    // The first request opens the incident, then fails: its savepoint takes the incident (and its
+    // id, which SQLite hands out again) back. The second, in the same flush, must open its own and
+    // enqueue that one's card, whatever the first had remembered.
+    const [failed, second] = await Promise.allSettled([
+      intake.ingestDurably([
+        alarmInput(world, dnodeDown('am-1')),
+        alarmInput(world, { dedupeKey: 'am-2', name: 'EXPLODES', summary: 'boom', componentId: 'dnode-9' }),
+      ]),
+      intake.ingestDurably([alarmInput(world, ssdFailed('am-3'))]),
+    ]);
+
+    expect(failed.status).toBe('rejected');
+    expect(second).toMatchObject({ status: 'fulfilled', value: [{ result: 'joined', opened: true }] });
+    expect(world.alarms.rawCount()).toBe(1);
+    // Stored exactly as if the failed request had never come.
+    const alone = setup({ groupCommit: true });
+    await alone.intake.ingestDurably([alarmInput(alone.world, ssdFailed('am-3'))]);
+    const state = (w: ServiceWorld) =>
+      w.incidents.listOpen().map((i) => ({
+        incident: i,
+        members: w.incidents.members(i.id).map((m) => m.name),
+        timeline: w.incidents.timeline(i.id).map((e) => e.text),
+        cards: w.jobsOf(CARD_JOB).map((j) => j.key),
+      }));
+    expect(state(world)).toEqual(state(alone.world));
+    expect(state(world)).toHaveLength(1);
   });
 });

@@ -44,4 +44,23 @@ describe('GroupCommit', () => {
     expect(db.prepare('SELECT v FROM t ORDER BY v').all()).toEqual([{ v: 'x' }, { v: 'y' }]);
     db.close();
   });
+
+  it('shares flush-local state between the writes of one flush only, and drops it when one fails', async () => {
+    const { db, commits } = setup();
+    const owner = {};
+    const seen: Array<number[] | undefined> = [];
+    const write = (v: string) => () => {
+      const local = commits.local(owner, () => [] as number[]);
+      seen.push(local && [...local]);
+      local?.push(seen.length);
+      db.prepare('INSERT INTO t (v) VALUES (?)').run(v);
+    };
+    expect(commits.local(owner, () => [])).toBeUndefined();
+    // The second write fails after recording in the shared state: its record must not survive.
+    await Promise.allSettled([commits.run(write('a')), commits.run(write('a')), commits.run(write('b'))]);
+    await commits.run(write('c'));
+    expect(seen).toEqual([[], [1], [], []]);
+    expect(db.prepare('SELECT v FROM t ORDER BY v').all()).toEqual([{ v: 'a' }, { v: 'b' }, { v: 'c' }]);
+    db.close();
+  });
 });

@@ -28,6 +28,8 @@ describe('migrations', () => {
     temps.push(t);
     const db = openDatabase(t.dbPath);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    // Savepoint sub-journals in memory (2), not in temp files: see applyPragmas.
+    expect(db.pragma('temp_store', { simple: true })).toBe(2);
     expect(tables(db)).toEqual(expect.arrayContaining(['jobs', 'schema_migrations', 'slack_inbound']));
     db.close();
   });

@@ -1,3 +1,4 @@
+import { RE2JS } from 're2js';
 import { describe, expect, it } from 'vitest';
 import { compileRules } from '../../../src/domain/alarms/classify.js';
 import { matchesAll, parseMatcher } from '../../../src/domain/alarms/matchers.js';
@@ -191,5 +192,25 @@ describe('compileAnyPattern: a list where any pattern may match', () => {
       ok: false,
       problem: expect.stringMatching(/^backreferences/),
     });
+  });
+});
+
+describe('compilePattern: remembered answers are the answers', () => {
+  it('short values answered from memory agree with RE2 itself, past the memory bound too', () => {
+    const remembering = compilePattern('cnode|dnode-[0-9]+', ANCHORED) as Extract<
+      CompiledPattern,
+      { ok: true }
+    >;
+    const re2 = RE2JS.compile('^(?:cnode|dnode-[0-9]+)$');
+    const values = Array.from({ length: 700 }, (_, i) =>
+      i % 3 === 0 ? 'cnode' : `dnode-${i}${i % 5 ? '' : 'x'}`,
+    );
+    for (const round of [1, 2]) {
+      for (const value of values)
+        expect(remembering.test(value), `${value} (round ${round})`).toBe(re2.test(value));
+    }
+    const long = `dnode-${'1'.repeat(100)}`;
+    expect(remembering.test(long)).toBe(true);
+    expect(remembering.test(`${long}x`)).toBe(false);
   });
 });

@@ -47,12 +47,17 @@ const PARTS: ReadonlyArray<{ kind: ComponentKind; re: RegExp; numbered?: true }>
 // Parent and part must be this close to be read as one component ("ssd-17 in dnode-4").
 const NEAR_CHARS = 48;
 
+// exec on the shared global regex rather than matchAll, which clones the regex on every call
+// (ten of them per alarm). Synchronous, and lastIndex is reset first, so sharing is safe.
 function allMatches(text: string, re: RegExp, make: (m: RegExpExecArray) => Omit<Token, 'at' | 'end'>) {
   const tokens: Token[] = [];
-  for (const m of text.matchAll(re)) {
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    if (m[0] === '') re.lastIndex++;
     tokens.push({ ...make(m), at: m.index, end: m.index + m[0].length });
     if (tokens.length >= 32) break;
   }
+  re.lastIndex = 0;
   return tokens;
 }
 

@@ -32,8 +32,22 @@ export function isRfc3339(text: unknown): boolean {
   return readRfc3339(text) !== undefined;
 }
 
+// Times already read: the alerts of a group mostly share their startsAt (and Go's zero endsAt),
+// and each time is read more than once (validated, then parsed). Cleared wholesale when full:
+// bounded and simple. Invisible to callers, the function stays pure.
+const known = new Map<string, number | 'zero' | undefined>();
+const KNOWN_LIMIT = 256;
+
 function readRfc3339(text: unknown): number | 'zero' | undefined {
   if (typeof text !== 'string' || text.length > 40) return undefined;
+  if (known.has(text)) return known.get(text);
+  const read = readUncached(text);
+  if (known.size >= KNOWN_LIMIT) known.clear();
+  known.set(text, read);
+  return read;
+}
+
+function readUncached(text: string): number | 'zero' | undefined {
   const m = RFC3339.exec(text.trim());
   if (!m) return undefined;
   const [y, mo, d, h, mi, s] = [m[1], m[2], m[3], m[4], m[5], m[6]].map(Number) as [
