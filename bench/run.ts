@@ -4,8 +4,9 @@ import { handoffLateness } from './handoff-lateness.js';
 import { jobScheduler } from './job-scheduler.js';
 import { type Benchmark, printTable, type Row, summaryRows, writeResults } from './lib.js';
 import { longRun } from './long-run.js';
+import { slaClocks } from './sla-clocks.js';
 
-const ALL: Benchmark[] = [jobScheduler, alarmStorm, handoffLateness, longRun];
+const ALL: Benchmark[] = [jobScheduler, alarmStorm, handoffLateness, longRun, slaClocks];
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const selected = wanted.length ? ALL.filter((b) => wanted.includes(b.name)) : ALL;

@@ -82,6 +82,11 @@ export class WorkspaceState {
   /** External file uploads by file id, in the order they were opened. */
   readonly uploads = new Map<string, UploadRecord>();
   readonly #messages = new Map<string, StoredMessage[]>();
+  /**
+   * The same messages by channel and ts: every threaded reply and chat.update looks its message
+   * up, and scanning the channel made a run with 10,000 cards and their threads quadratic.
+   */
+  readonly #byTs = new Map<string, StoredMessage[]>();
   #lastTsMicros = 0;
 
   constructor(
@@ -162,10 +167,14 @@ export class WorkspaceState {
     const list = this.#messages.get(message.channel) ?? [];
     list.push(message);
     this.#messages.set(message.channel, list);
+    const key = `${message.channel} ${message.ts}`;
+    const same = this.#byTs.get(key);
+    if (same) same.push(message);
+    else this.#byTs.set(key, [message]);
   }
 
   findMessage(channel: string, ts: string): StoredMessage | undefined {
-    return this.#messages.get(channel)?.find((m) => m.ts === ts && !m.deleted);
+    return this.#byTs.get(`${channel} ${ts}`)?.find((m) => !m.deleted);
   }
 
   /** Live messages (top-level and replies) in ts order, across channels when none is given. */

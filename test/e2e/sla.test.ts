@@ -82,8 +82,13 @@ describe('response clocks', () => {
     await h.advance('1m');
     expect(content(card(h))).toMatch(/SLA: Sev1 response due by Sat 5 Dec 03:30 PST \(30m target\)/);
     // The generic repeat reminder never runs for an incident under an SLA.
+    const cardUpdates = () =>
+      h?.slack.callsTo('chat.update').filter((c) => c.args.ts === h?.bot.incidents.get(1)?.cardTs).length;
+    const updatesBefore = cardUpdates();
     await h.advance('9m'); // 03:10
     const first = await h.channel(ALARMS).expectMessage(/SLA reminder/, { threadTs: card(h).ts });
+    // A reminder changes nothing the card shows: the card is left alone.
+    expect(cardUpdates()).toBe(updatesBefore);
     expect(first.text).toMatch(/no human response for 10m: 20m left of the 30m target/);
     expect(first.text).toContain(`<@${STAFF}> (primary on call)`);
     await h.channel(dm(STAFF)).expectMessage(/Vega AI: INC-1 \(Sev1\).*no human response for 10m/);

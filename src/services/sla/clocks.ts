@@ -104,10 +104,18 @@ export class SlaClocks {
     if (incident && this.policyOf(incident.tenantId)) this.refresh(incident, entry.at);
   }
 
-  /** Writes the clock's index row and queues the tick for its next due notice. */
-  refresh(incident: Incident, now: number): ClockState | undefined {
+  /**
+   * Writes the clock's index row and queues the tick for its next due notice. A tick passes the
+   * state and the sent keys it has just worked with: what it recorded (reminder and breach
+   * entries) is no clock event, so reading the timeline and the notices again would give the same.
+   */
+  refresh(
+    incident: Incident,
+    now: number,
+    known?: { state: ClockState; sent: ReadonlySet<string> },
+  ): ClockState | undefined {
     const policy = this.policyOf(incident.tenantId);
-    const state = this.state(incident, now);
+    const state = known?.state ?? this.state(incident, now);
     if (!policy || !state) return undefined;
     const { store, scheduler } = this.deps;
     store.saveClock(
@@ -127,7 +135,7 @@ export class SlaClocks {
       },
       now,
     );
-    const sent = new Set(store.notices(incident.id).map((n) => n.key));
+    const sent = known?.sent ?? new Set(store.notices(incident.id).map((n) => n.key));
     const next = reminderPlan(policy, state)
       .filter((n) => n.at !== undefined && !sent.has(n.key))
       .reduce<number | undefined>(
@@ -157,8 +165,11 @@ export class SlaClocks {
           if (!incident || !policy || !state) return { skipped: 'no clock' };
           const sent = new Set(this.deps.store.notices(incidentId).map((n) => n.key));
           const due = dueNotices(reminderPlan(policy, state), now, sent);
-          for (const notice of due) this.send(incident, state, notice, now);
-          this.refresh(incident, now);
+          for (const notice of due) {
+            this.send(incident, state, notice, now);
+            sent.add(notice.key); // on record now, whether this run or an earlier one sent it
+          }
+          this.refresh(incident, now, { state, sent });
           return { sent: due.map((n) => n.key) };
         }),
     });
@@ -393,6 +404,8 @@ export class SlaClocks {
   ): void {
     const entry = this.deps.timeline.record({ incidentId: incident.id, at: now, kind, actor, message, data });
     this.deps.incidents.touch(incident.id);
-    this.deps.cards.now(incident.id, `${kind}:${entry.id}`, now);
+    // A reminder changes nothing the card shows (its clock line names the due time, a breach or a
+    // pause): re-rendering it was a card job and a chat.update per reminder for an identical card.
+    if (kind !== 'sla-reminder') this.deps.cards.now(incident.id, `${kind}:${entry.id}`, now);
   }
 }
