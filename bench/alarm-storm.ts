@@ -18,7 +18,7 @@ import {
 } from './alarm-storm/alertmanager.js';
 import { FloorServer } from './alarm-storm/floor.js';
 import { LoadClient, type LoadResult, type LoadSpec, percentile } from './alarm-storm/load.js';
-import { type Benchmark, peakRssDuring, type Row } from './lib.js';
+import { type Benchmark, peakRssDuring, type Row, readPositiveInt } from './lib.js';
 
 const N = readPositiveInt('BENCH_ALARMS', 5000);
 const CONCURRENCY = readPositiveInt('BENCH_CONCURRENCY', 32);
@@ -32,15 +32,6 @@ const TARGET = {
 };
 
 const WRITE_METHODS = new Set(['chat.postMessage', 'chat.update', 'chat.postEphemeral']);
-
-function readPositiveInt(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value <= 0)
-    throw new Error(`${name} must be a positive integer, got '${raw}'`);
-  return value;
-}
 
 /** One timed load plus what it cost the server: CPU time and (in-process servers) event-loop use. */
 interface Measured {

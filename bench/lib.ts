@@ -68,3 +68,13 @@ export async function peakRssDuring<T>(fn: () => Promise<T>): Promise<{ result: 
     clearInterval(timer);
   }
 }
+
+/** A positive integer from the environment (a bench's size or step), or the default. */
+export function readPositiveInt(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0)
+    throw new Error(`${name} must be a positive integer, got '${raw}'`);
+  return value;
+}

@@ -18,6 +18,7 @@ import { waitForIdle } from '../sandbox/idle.js';
 import { percentile } from './alarm-storm/load.js';
 import { alertmanagerWebhookBody, type StormAlert, stormAlert } from './alarm-storm/payloads.js';
 import type { Benchmark, Row } from './lib.js';
+import { readPositiveInt } from './lib.js';
 
 const DAY_MS = 86_400_000;
 const DAYS = 30;
@@ -36,15 +37,6 @@ const settledRss = () => {
 };
 
 const TARGET = { rssRatio: 1.2, pruneP99Ratio: 1.5, readyMs: 2000 };
-
-function readPositiveInt(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value <= 0)
-    throw new Error(`${name} must be a positive integer, got '${raw}'`);
-  return value;
-}
 
 /**
  * Request `s` of the run, at `atMs`. Ten kinds in turn: three pairs of (fire 50 new alerts,

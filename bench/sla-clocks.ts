@@ -41,6 +41,7 @@ import type { RecordedCall } from '../sandbox/slack-standin/types.js';
 import { loadConfigFile } from '../src/config/load.js';
 import { percentile } from './alarm-storm/load.js';
 import type { Benchmark, Row } from './lib.js';
+import { readPositiveInt } from './lib.js';
 import {
   ALARM_CHANNEL,
   benchConfig,
@@ -64,15 +65,6 @@ const RESTART = { spreadMs: 5 * MINUTE, killAfterFirstDueMs: 15_000, downMs: 5 *
 const TARGET = { lateP99Ms: 1000, restartMs: 5000 };
 
 if (60_000 % STEP_MS !== 0) throw new Error(`BENCH_SLA_STEP_MS must divide 60000, got ${STEP_MS}`);
-
-function readPositiveInt(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value <= 0)
-    throw new Error(`${name} must be a positive integer, got '${raw}'`);
-  return value;
-}
 
 /** The SLA key an outbox post carries (its idempotency key, as message metadata). */
 export function postKey(call: RecordedCall): string | undefined {
