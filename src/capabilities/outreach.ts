@@ -81,6 +81,9 @@ export const outreach: CapabilityFactory = (k) => {
     return stats.impacting === 0 ? undefined : statsMessage(tenant.name, stats, 'last week');
   });
 
+  // Drafts, their audit and the customer's signals are incident data: kept as long as incidents.
+  k.need('retention').register({ name: 'outreach', keep: 'incidents', prune: (c, n) => store.prune(c, n) });
+
   return {
     name: 'outreach',
     jobs: service.jobs(),

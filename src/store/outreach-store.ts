@@ -360,6 +360,39 @@ export class OutreachStore {
     );
   }
 
+  /**
+   * Retention: up to `limit` rows older than `cutoff` of each table — drafts that are done with
+   * (sent, discarded, expired, retracted; with their audit trail), customer signals and overrides.
+   * Pending and approved drafts stay whatever their age.
+   */
+  prune(cutoff: number, limit: number): { deleted: number; more: boolean } {
+    const drafts = this.db
+      .prepare(
+        `SELECT id FROM outreach_drafts WHERE updated_at < ? AND status NOT IN ('pending', 'approved') ORDER BY id LIMIT ?`,
+      )
+      .all(cutoff, limit) as Array<{ id: number }>;
+    const deleteAudit = this.db.prepare('DELETE FROM outreach_audit WHERE draft_id = ?');
+    const deleteDraft = this.db.prepare('DELETE FROM outreach_drafts WHERE id = ?');
+    for (const { id } of drafts) {
+      deleteAudit.run(id);
+      deleteDraft.run(id);
+    }
+    const signals = this.db
+      .prepare(
+        'DELETE FROM outreach_signals WHERE rowid IN (SELECT rowid FROM outreach_signals WHERE at < ? LIMIT ?)',
+      )
+      .run(cutoff, limit).changes;
+    const overrides = this.db
+      .prepare(
+        'DELETE FROM outreach_overrides WHERE rowid IN (SELECT rowid FROM outreach_overrides WHERE at < ? LIMIT ?)',
+      )
+      .run(cutoff, limit).changes;
+    return {
+      deleted: drafts.length + signals + overrides,
+      more: drafts.length === limit || signals === limit || overrides === limit,
+    };
+  }
+
   addOverride(o: StoredOverride): void {
     this.s.insertOverride.run(o.incidentId, o.kind, o.at, o.actor);
   }

@@ -153,8 +153,9 @@ export class SlaStore {
         'DELETE FROM sla_notices WHERE rowid IN (SELECT rowid FROM sla_notices WHERE sent_at < ? LIMIT ?)',
       ),
       pruneClocks: db.prepare(
-        `DELETE FROM sla_clocks WHERE rowid IN (SELECT rowid FROM sla_clocks
-           WHERE started_at < ? AND status NOT IN ${ACTIVE} LIMIT ?)`,
+        // Only clocks of resolved incidents: an incident still open keeps its clock whatever its age.
+        `DELETE FROM sla_clocks WHERE rowid IN (SELECT c.rowid FROM sla_clocks c JOIN incidents i ON i.id = c.incident_id
+           WHERE c.started_at < ? AND i.status = 'resolved' LIMIT ?)`,
       ),
       pruneBreaches: db.prepare(
         'DELETE FROM sla_breaches WHERE rowid IN (SELECT rowid FROM sla_breaches WHERE breach_at < ? LIMIT ?)',

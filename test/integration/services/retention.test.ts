@@ -2,7 +2,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { RetentionSchema } from '../../../src/config/retention-schema.js';
 import { RetentionService } from '../../../src/services/retention.js';
 import { AlarmIntake } from '../../../src/services/triage/intake.js';
+import { OutreachStore } from '../../../src/store/outreach-store.js';
 import { RetentionStore } from '../../../src/store/retention-store.js';
+import { SlaStore } from '../../../src/store/sla-store.js';
 import { alarmInput, type ServiceWorld, serviceWorld } from '../../helpers/services.js';
 
 const worlds: ServiceWorld[] = [];
@@ -185,5 +187,91 @@ describe('retention and data other capabilities keep about an incident', () => {
     expect(world.incidents.get(id)).toBeDefined();
     expect(world.incidents.timeline(id).length).toBeGreaterThan(0);
     expect(world.incidents.members(id)).toHaveLength(1);
+  });
+});
+
+describe('retention of the SLA and outreach tables', () => {
+  it('prunes clocks, notices, breach records, drafts and signals with their retention class, then the incident', async () => {
+    const { world, retention, fire, resolve } = setup();
+    const sla = new SlaStore(world.db);
+    const outreach = new OutreachStore(world.db);
+    retention.register({ name: 'sla-clocks', keep: 'incidents', prune: (c, n) => sla.pruneClocks(c, n) });
+    retention.register({ name: 'sla-notices', keep: 'incidents', prune: (c, n) => sla.pruneNotices(c, n) });
+    retention.register({
+      name: 'sla-breaches',
+      keep: 'breachEvidence',
+      prune: (c, n) => sla.pruneBreaches(c, n),
+    });
+    retention.register({ name: 'outreach', keep: 'incidents', prune: (c, n) => outreach.prune(c, n) });
+    const id = idOf(fire('am-1', 'dnode-1'));
+    const t = world.clock.now();
+    sla.saveClock(
+      {
+        incidentId: id,
+        tenantId: 'nimbus',
+        clockId: `${id}:${t}:sev1`,
+        severity: 1,
+        startedAt: t,
+        status: 'breached',
+        dueAt: t + 1_800_000,
+      },
+      t,
+    );
+    sla.recordNotice({
+      key: `sla-breach:${id}:${t}:sev1`,
+      incidentId: id,
+      clockId: `${id}:${t}:sev1`,
+      kind: 'breach',
+      offsetMinutes: 30,
+      dueAt: t + 1_800_000,
+      sentAt: t + 1_800_000,
+      notified: [],
+    });
+    sla.recordBreach({
+      clockId: `${id}:${t}:sev1`,
+      incidentId: id,
+      tenantId: 'nimbus',
+      severity: 1,
+      startedAt: t,
+      targetMs: 1_800_000,
+      breachAt: t + 1_800_000,
+      recordedAt: t + 1_800_000,
+      evidence: {
+        firstAlarmAt: t,
+        clockStartedAt: t,
+        targetMinutes: 30,
+        pauses: [],
+        remindersSent: [],
+        notified: [],
+      },
+    });
+    outreach.addSignal({
+      id: 'slack:C1:1',
+      tenantId: 'nimbus',
+      at: t,
+      kind: 'customer-message',
+      text: 'slow',
+      clusterHints: [],
+      link: null,
+    });
+    outreach.addOverride({ incidentId: id, kind: 'not-related', at: t, actor: 'U0STAFF001' });
+    resolve(id);
+    const count = (table: string) =>
+      (world.db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
+
+    world.clock.advance('399d');
+    await retention.prune();
+    expect(
+      ['sla_clocks', 'sla_notices', 'sla_breaches', 'outreach_signals', 'outreach_overrides'].map(count),
+    ).toEqual([1, 1, 1, 1, 1]);
+    expect(world.incidents.get(id)).toBeDefined();
+
+    world.clock.advance('2d');
+    await retention.prune(); // the capability rows go; the incident they held goes on this pass or the next
+    await retention.prune();
+    expect(
+      ['sla_clocks', 'sla_notices', 'sla_breaches', 'outreach_signals', 'outreach_overrides'].map(count),
+    ).toEqual([0, 0, 0, 0, 0]);
+    expect(world.incidents.get(id)).toBeUndefined();
   });
 });
