@@ -109,13 +109,21 @@ export async function findPostedMessage(
     ?.ts;
 }
 
+/** A DM is posted to the user id; its history lives under the DM's own channel id. */
+const USER_ID = /^[UW][A-Z0-9]{2,}$/;
+
 async function findPosted(
   call: SlackCall,
-  channel: string,
+  target: string,
   threadTs: string | undefined,
   key: string,
 ): Promise<string | undefined> {
   try {
+    const channel = USER_ID.test(target)
+      ? String(
+          ((await call('conversations.open', { users: target })).channel as { id?: string } | undefined)?.id,
+        )
+      : target;
     return await findPostedMessage(
       call,
       threadTs ? { channel, threadTs } : { channel },

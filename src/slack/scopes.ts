@@ -19,7 +19,11 @@ export const WEB_API_METHOD_SCOPES: Record<string, string | null> = {
   'users.info': 'users:read', // display names for Salesforce and Jira; on-call time zones
   'files.getUploadURLExternal': 'files:write', // files.uploadV2, step 1: posting a CSV report
   'files.completeUploadExternal': 'files:write', // files.uploadV2, step 3: sharing it in the channel
+  'conversations.open': 'im:write', // a retried DM finds its conversation to look for itself first
 };
+
+/** Scopes a method needs in some conversations only: conversations.history in a DM (the retried DM). */
+export const CONVERSATION_KIND_SCOPES: readonly string[] = ['im:history'];
 
 /** Bot event subscriptions and the scope each needs. */
 export const BOT_EVENT_SCOPES: Record<string, string> = {
@@ -37,6 +41,7 @@ export function requiredBotScopes(inventory: {
 }): string[] {
   const scopes = new Set<string>();
   for (const scope of Object.values(WEB_API_METHOD_SCOPES)) if (scope) scopes.add(scope);
+  for (const scope of CONVERSATION_KIND_SCOPES) scopes.add(scope);
   for (const event of inventory.botEvents) {
     const scope = BOT_EVENT_SCOPES[event];
     if (!scope) throw new Error(`no scope known for bot event ${event}: add it to BOT_EVENT_SCOPES`);

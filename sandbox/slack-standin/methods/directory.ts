@@ -152,7 +152,18 @@ const usergroupsUsersList: MethodHandler = ({ state, args }) => {
   return group ? { ok: true, users: [...group.users] } : fail('no_such_subteam');
 };
 
+/** conversations.open with one user: the DM with them (opened on first use), as Slack answers. */
+const conversationsOpen: MethodHandler = ({ state, args }) => {
+  const users = (str(args, 'users') ?? '').split(',').filter(Boolean);
+  if (users.length !== 1) return fail(users.length === 0 ? 'users_list_not_supplied' : 'not_supported');
+  const user = users[0] as string;
+  if (!state.users.has(user)) return fail('user_not_found');
+  const dm = state.resolveChannel(user);
+  return dm ? { ok: true, channel: { id: dm.id, is_im: true, user } } : fail('user_not_found');
+};
+
 export const directoryMethods: Record<string, MethodHandler> = {
+  'conversations.open': conversationsOpen,
   'auth.test': authTest,
   'conversations.info': conversationsInfo,
   'conversations.join': conversationsJoin,
