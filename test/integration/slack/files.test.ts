@@ -2,16 +2,9 @@
 // WebClient, breaker and scheduler on a fake clock) and the Slack stand-in over HTTP. The file
 // arrives byte for byte, once, whatever Slack does to the three steps of the upload.
 import { afterEach, describe, expect, it } from 'vitest';
-import { FakeClock } from '../../../sandbox/fake-clock.js';
-import { waitForIdle } from '../../../sandbox/idle.js';
-import { FILE_UPLOAD_METHOD, SlackStandIn } from '../../../sandbox/slack-standin/index.js';
-import { Kernel } from '../../../src/app.js';
-import { parseEnv } from '../../../src/config/env.js';
+import { FILE_UPLOAD_METHOD } from '../../../sandbox/slack-standin/index.js';
 import { PermanentError } from '../../../src/jobs/errors.js';
-import type { Job } from '../../../src/store/job-store.js';
-import { memoryLogger } from '../../helpers/logger.js';
-import { sandboxConfig } from '../../helpers/services.js';
-import { tempDir } from '../../helpers/temp-db.js';
+import { kernelWorld } from '../../helpers/kernel-world.js';
 
 const REPORTS = 'C0REPORTS1';
 const LOBBY = 'C0LOBBY001';
@@ -30,47 +23,17 @@ afterEach(async () => {
 });
 
 async function world() {
-  const slack = await SlackStandIn.start({
-    channels: [
-      { id: REPORTS, name: 'reports' },
-      { id: LOBBY, name: 'lobby', is_member: false },
-    ],
-  });
-  cleanup.push(() => slack.stop());
-  const tmp = tempDir();
-  cleanup.push(() => tmp.remove());
-  const env = parseEnv({
-    SLACK_BOT_TOKEN: slack.botToken,
-    SLACK_APP_TOKEN: slack.appToken,
-    SLACK_API_URL: slack.apiUrl,
-    DATABASE_PATH: tmp.dbPath,
-  });
-  if (!env.ok) throw new Error('test env');
-  const clock = new FakeClock('2026-11-26T09:00:00Z');
-  const log = memoryLogger();
-  const k = new Kernel({ env: env.env, config: sandboxConfig(), logger: log.logger, clock, random: () => 1 });
-  const dead: Array<{ job: Job; error: unknown }> = [];
-  k.scheduler.onDeadLetter((job, error) => dead.push({ job, error }));
-  k.scheduler.start();
-  cleanup.push(async () => {
-    await k.scheduler.stop();
-    k.db.close();
-  });
-  const settle = () => waitForIdle(() => k.scheduler.isIdleNow());
-  /** Moves the fake clock timer by timer (as the sandbox driver does), letting due jobs run. */
-  const advance = async (ms: number) => {
-    const target = clock.now() + ms;
-    await settle();
-    for (let next = clock.nextTimerAt(); next !== undefined && next <= target; next = clock.nextTimerAt()) {
-      clock.setTime(Math.max(next, clock.now()));
-      await settle();
-    }
-    clock.setTime(target);
-    await settle();
-  };
-  const job = (key: string) => k.jobs.getByKey(`file:${key}`);
-  const methods = () => slack.calls.map((c) => `${c.method} ${c.status}`);
-  return { slack, k, clock, log, dead, settle, advance, job, methods };
+  const w = await kernelWorld(
+    {
+      channels: [
+        { id: REPORTS, name: 'reports' },
+        { id: LOBBY, name: 'lobby', is_member: false },
+      ],
+    },
+    cleanup,
+  );
+  const job = (key: string) => w.k.jobs.getByKey(`file:${key}`);
+  return { ...w, job };
 }
 
 describe('FilePort (kernel.files)', () => {

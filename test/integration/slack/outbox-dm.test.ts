@@ -3,15 +3,8 @@
 // the person gets the reminder once. The real Kernel (WebClient, breaker, outbox job) against the
 // Slack stand-in over HTTP, on a fake clock.
 import { afterEach, describe, expect, it } from 'vitest';
-import { FakeClock } from '../../../sandbox/fake-clock.js';
-import { waitForIdle } from '../../../sandbox/idle.js';
-import { SlackStandIn } from '../../../sandbox/slack-standin/index.js';
-import { Kernel } from '../../../src/app.js';
-import { parseEnv } from '../../../src/config/env.js';
 import { msg } from '../../../src/domain/message.js';
-import { memoryLogger } from '../../helpers/logger.js';
-import { sandboxConfig } from '../../helpers/services.js';
-import { tempDir } from '../../helpers/temp-db.js';
+import { kernelWorld } from '../../helpers/kernel-world.js';
 
 const USER = 'U0STAFF001';
 
@@ -22,31 +15,10 @@ afterEach(async () => {
 
 describe('the outbox and direct messages', () => {
   it('adopts a DM an earlier attempt already posted instead of sending it twice', async () => {
-    const slack = await SlackStandIn.start({ users: [{ id: USER, name: 'engineer1' }] });
-    cleanup.push(() => slack.stop());
-    const tmp = tempDir();
-    cleanup.push(() => tmp.remove());
-    const env = parseEnv({
-      SLACK_BOT_TOKEN: slack.botToken,
-      SLACK_APP_TOKEN: slack.appToken,
-      SLACK_API_URL: slack.apiUrl,
-      DATABASE_PATH: tmp.dbPath,
-    });
-    if (!env.ok) throw new Error('test env');
-    const clock = new FakeClock('2026-11-26T09:00:00Z');
-    const k = new Kernel({
-      env: env.env,
-      config: sandboxConfig(),
-      logger: memoryLogger().logger,
-      clock,
-      random: () => 1,
-    });
-    k.scheduler.start();
-    cleanup.push(async () => {
-      await k.scheduler.stop();
-      k.db.close();
-    });
-    const settle = () => waitForIdle(() => k.scheduler.isIdleNow());
+    const { slack, k, clock, settle } = await kernelWorld(
+      { users: [{ id: USER, name: 'engineer1' }] },
+      cleanup,
+    );
 
     slack.failNext('chat.postMessage', { httpStatus: 502, afterHandling: true });
     k.chat.post({ channel: USER }, msg('INC-7 needs a response'), 'sla-remind:7:0:sev1:10:dm:U0STAFF001');
