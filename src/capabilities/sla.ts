@@ -9,6 +9,7 @@
 import type { CapabilityFactory } from '../app.js';
 import { tenantSlaPolicies } from '../config/sla-schema.js';
 import { bold, msg } from '../domain/message.js';
+import { clockStopped } from '../domain/sla/clock.js';
 import { SlaClocks } from '../services/sla/clocks.js';
 import { Sev1Declarations } from '../services/sla/declare.js';
 import { cardNote, clockLine } from '../services/sla/messages.js';
@@ -70,7 +71,7 @@ export const sla: CapabilityFactory = (k) => {
   triage.cardActions.addButtons((tenantId, incident, now) => {
     const policy = policies.get(tenantId);
     const state = policy && clocks.state(incident, now);
-    if (!policy || !state || state.respondedAt !== undefined || state.closedAt !== undefined) return [];
+    if (!policy || !state || clockStopped(state)) return [];
     if (state.paused) return [{ actionId: SLA_RESUME_ACTION_ID, text: 'Resume clock' }];
     return policy.pauseReasons.map((reason) => ({
       actionId: slaPauseActionId(reason),
@@ -130,14 +131,12 @@ export const sla: CapabilityFactory = (k) => {
     // A contract edited while the bot was down may move due times: re-arm every waiting clock.
     start: (now) =>
       k.tx(() => {
-        for (const row of store.activeClocks()) {
+        const waiting = store.activeClocks();
+        for (const row of waiting) {
           const incident = k.stores.incidents.get(row.incidentId);
           if (incident) clocks.refresh(incident, now);
         }
-        logger.info(
-          { tenants: [...policies.keys()], clocks: store.activeClocks().length },
-          'SLA clocks armed',
-        );
+        logger.info({ tenants: [...policies.keys()], clocks: waiting.length }, 'SLA clocks armed');
       }),
   };
 };

@@ -347,6 +347,16 @@ export function projectClock(policy: SlaPolicy, acc: ClockAccumulator, now: numb
   };
 }
 
+/** The clock has stopped for good: a response, or the incident closed by itself (a breach may stand). */
+export function clockStopped(state: ClockState): boolean {
+  return state.respondedAt !== undefined || state.closedAt !== undefined;
+}
+
+/** How late a notice is at `now` (0 before its instant, or while its instant is unknown). */
+export function lateByMs(notice: PlannedNotice, now: number): number {
+  return notice.at === undefined ? 0 : Math.max(0, now - notice.at);
+}
+
 /** Sorts by time (stable: equal instants keep timeline order) and drops events after `now`. */
 export function timelineUpTo(events: readonly ClockEvent[], now: number): ClockEvent[] {
   return events

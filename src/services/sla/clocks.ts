@@ -14,7 +14,9 @@ import { link, mention, msg } from '../../domain/message.js';
 import {
   type ClockState,
   clockState,
+  clockStopped,
   dueNotices,
+  lateByMs,
   type PlannedNotice,
   reminderPlan,
 } from '../../domain/sla/clock.js';
@@ -184,7 +186,7 @@ export class SlaClocks {
     const clocks = rows.flatMap((row) => {
       const incident = this.deps.incidents.get(row.incidentId);
       const state = incident && this.state(incident, now);
-      if (!incident || !state || state.respondedAt !== undefined || state.closedAt !== undefined) return [];
+      if (!incident || !state || clockStopped(state)) return [];
       const tenant = this.deps.tenants.tenant(incident.tenantId);
       return [
         { incident, state, tenantName: tenant?.name ?? incident.tenantId, zone: tenant?.timezone ?? 'UTC' },
@@ -198,7 +200,7 @@ export class SlaClocks {
   /** "Waiting on customer" from the card: the clock stops until resumed (or the response). */
   pause(incidentId: number, user: string, now: number, reason?: string): ActionResult {
     return this.act(incidentId, now, (incident, policy, state) => {
-      if (state.respondedAt !== undefined || state.closedAt !== undefined)
+      if (clockStopped(state))
         return { ok: false, message: msg(`The ${incident.ref} response clock has already stopped.`) };
       if (state.paused)
         return {
@@ -255,7 +257,7 @@ export class SlaClocks {
     const policy = incident && this.policyOf(incident.tenantId);
     if (!incident || !policy?.responseOn.includes('thread-reply')) return;
     const state = this.state(incident, entry.at);
-    if (!state || state.respondedAt !== undefined || state.closedAt !== undefined) return;
+    if (!state || clockStopped(state)) return;
     this.record(
       incident,
       entry.at,
@@ -303,7 +305,7 @@ export class SlaClocks {
       ? { channel: incident.channel, threadTs: incident.cardTs }
       : { channel: incident.channel };
     const common = { incident, state, notice, zone, now, lateAfterMs: this.lateAfterMs };
-    const late = notice.at !== undefined && now - notice.at > this.lateAfterMs;
+    const late = lateByMs(notice, now) > this.lateAfterMs;
     if (notice.kind === 'reminder') {
       chat.post(where, reminderText({ ...common, recipients }), notice.key);
       this.record(
@@ -382,12 +384,13 @@ export class SlaClocks {
       });
     }
     this.deps.logger.info(
-      { incidentId: incident.id, key: notice.key, lateMs: notice.at === undefined ? 0 : now - notice.at },
+      { incidentId: incident.id, key: notice.key, lateMs: lateByMs(notice, now) },
       notice.kind === 'breach' ? 'SLA breach recorded' : 'SLA reminder sent',
     );
   }
 
-  private firstAlarmAt(incident: Incident): number | null {
+  /** The first alarm of the incident (evidence); null for one declared by hand. */
+  firstAlarmAt(incident: Incident): number | null {
     const members = this.deps.incidents.members(incident.id);
     return members.length === 0
       ? null

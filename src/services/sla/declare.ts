@@ -75,7 +75,7 @@ export class Sev1Declarations {
         data: { severity: 1, declared: { via: d.via, channel: d.channel, messageTs: d.messageTs } },
       });
       cards.postNow(incident.id, now);
-      const state = clocks.state(incidents.get(incident.id) ?? incident, now);
+      const state = clocks.state(incident, now);
       const due =
         state?.dueAt !== undefined
           ? ` The response clock runs: due ${formatAt(state.dueAt, d.tenant.timezone)}.`

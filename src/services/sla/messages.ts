@@ -4,7 +4,7 @@
 import { DateTime } from 'luxon';
 import { formatDuration } from '../../domain/clock.js';
 import { bold, code, emoji, link, type Message, mention, msg, type Part } from '../../domain/message.js';
-import type { ClockState, PlannedNotice } from '../../domain/sla/clock.js';
+import { type ClockState, lateByMs, type PlannedNotice } from '../../domain/sla/clock.js';
 import type { SlaRole } from '../../domain/sla/types.js';
 import type { Incident } from '../../store/incident-store.js';
 
@@ -80,7 +80,7 @@ function who(recipients: readonly Recipient[]): Part[] {
 
 /** " (sent 14m late: opsbot was not running when it was due at 03:10 PST)" when it is late. */
 function lateNote(notice: PlannedNotice, now: number, zone: string, lateAfterMs: number): Part {
-  const late = notice.at === undefined ? 0 : now - notice.at;
+  const late = lateByMs(notice, now);
   return late > lateAfterMs
     ? msg(
         ` _(sent ${minutes(late)} late: it was due at ${formatAt(notice.at as number, zone)} while opsbot could not send it)_`,

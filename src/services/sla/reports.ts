@@ -60,8 +60,7 @@ export class SlaReports {
       const incident = this.deps.incidents.get(row.incidentId);
       const state = incident && this.deps.clocks.state(incident, now);
       if (!incident || !state) return [];
-      const members = this.deps.incidents.members(incident.id);
-      const firstAlarmAt = members.length > 0 ? Math.min(...members.map((m) => m.firstSeen)) : undefined;
+      const firstAlarmAt = this.deps.clocks.firstAlarmAt(incident) ?? undefined;
       const remindersSent = this.deps.store
         .notices(incident.id)
         .filter((n) => n.kind === 'reminder')

@@ -75,7 +75,7 @@ export function slaReply(deps: SlaCommandDeps, input: Invocation): Message {
     case 'list':
       return listReply(deps, here ? [here.id] : undefined, here?.name, now);
     case 'report':
-      return reportReply(deps, input, args, now);
+      return reportReply(deps, input, place, args, now);
     case 'help':
       return usage;
     default:
@@ -101,8 +101,13 @@ function listReply(
   );
 }
 
-function reportReply(deps: SlaCommandDeps, input: Invocation, args: string[], now: number): Message {
-  const place = deps.tenants.channel(input.channel);
+function reportReply(
+  deps: SlaCommandDeps,
+  input: Invocation,
+  place: ReturnType<TenantDirectory['channel']>,
+  args: string[],
+  now: number,
+): Message {
   const here = place?.tenant;
   const usage = `/sla report ${exampleTenant(deps, here?.id)} ${DateTime.fromMillis(now, { zone: here?.timezone ?? 'UTC' }).toFormat('yyyy-MM')}`;
   if (place?.role === 'customer')
