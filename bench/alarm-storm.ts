@@ -337,6 +337,8 @@ async function webhookDoor(client: LoadClient, group: number): Promise<Row[]> {
           firstIndex: 0,
           cluster: 'lon-obj-01',
         });
+        // The warm-up's alarms are triaged before the timed run, not during it.
+        await driver.settle();
         const rawBefore = driver.inspect.alarms.rawCount();
         const m = await measure(client, {
           ...common,
@@ -346,7 +348,17 @@ async function webhookDoor(client: LoadClient, group: number): Promise<Row[]> {
           firstIndex: 0,
         });
         const rawAfter = driver.inspect.alarms.rawCount();
-        return { m, rawBefore, rawAfter };
+        // Triage follows the 202s (TriageQueue): how long until every alert is in its incident.
+        const t0 = performance.now();
+        await driver.settle();
+        const triageMs = performance.now() - t0;
+        const triaged = driver.inspect.incidents
+          .listOpen('nimbus')
+          .reduce(
+            (n, i) => n + driver.inspect.incidents.timeline(i.id).filter((e) => e.kind === 'alarm').length,
+            0,
+          );
+        return { m, rawBefore, rawAfter, triageMs, triaged };
       } finally {
         await driver.stop();
       }
@@ -365,6 +377,15 @@ async function webhookDoor(client: LoadClient, group: number): Promise<Row[]> {
         `= ${alerts}`,
         verdict(grew === alerts),
       ),
+      row(
+        section,
+        'opsbot: alerts triaged into incidents (timeline alarm entries)',
+        bot.triaged,
+        'alerts',
+        `= ${alerts}`,
+        verdict(bot.triaged === alerts),
+      ),
+      row(section, 'opsbot: triage done, after the last 202', round(bot.triageMs), 'ms'),
       row(section, 'opsbot process peak RSS (boot → load)', peakRssMb, 'MB'),
       ...alertRows(section, 'floor (node:http + 1 SQLite insert/request, same durability)', floorM, group),
       row(

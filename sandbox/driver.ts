@@ -328,6 +328,9 @@ export class SandboxDriver {
       body: opts.rawBody ?? JSON.stringify(body),
     });
     const text = await response.text();
+    // The door answers once the alarms are stored; triage follows within a second. Wait for it,
+    // as a person would before looking, so that what comes next sees the incidents.
+    await this.settle();
     return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
   }
 

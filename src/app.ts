@@ -39,6 +39,7 @@ import { IncidentStore } from './store/incident-store.js';
 import { JobStore } from './store/job-store.js';
 import { LinkStore } from './store/link-store.js';
 import { SilenceStore } from './store/silence-store.js';
+import { TriageInbox } from './store/triage-inbox.js';
 import { type UnitOfWork, unitOfWork } from './store/unit-of-work.js';
 import { WatermarkStore } from './store/watermark-store.js';
 
@@ -74,6 +75,10 @@ export interface Capability {
   readiness?: Record<string, ReadinessCheck>;
   /** Runs once at start, before the scheduler runs due jobs (queue recurring occurrences here). */
   start?: (now: number) => void | Promise<void>;
+  /** At shutdown, after the HTTP server stopped taking requests and before the store closes. */
+  stop?: () => void | Promise<void>;
+  /** Work in hand that is not a job (the sandbox and tests wait for it as for due jobs). */
+  busy?: () => boolean;
 }
 
 export type CapabilityFactory = (kernel: Kernel) => Capability;
@@ -129,6 +134,7 @@ export class Kernel {
     this.stores = {
       incidents: new IncidentStore(this.db),
       alarms: new AlarmStore(this.db),
+      triageInbox: new TriageInbox(this.db),
       silences: new SilenceStore(this.db),
       links: new LinkStore(this.db),
       watermarks: new WatermarkStore(this.db),
@@ -291,7 +297,10 @@ export class Opsbot {
       incidents: k.stores.incidents,
       alarms: k.stores.alarms,
       jobs: k.jobs,
-      idle: () => this.gate.inFlight === 0 && k.scheduler.isIdleNow(),
+      idle: () =>
+        this.gate.inFlight === 0 &&
+        k.scheduler.isIdleNow() &&
+        !this.installed.some((capability) => capability.busy?.()),
     };
   }
 
@@ -316,6 +325,7 @@ export class Opsbot {
         .catch((error: unknown) => k.logger.warn({ err: error }, 'Socket Mode did not close cleanly'));
     await this.http.close();
     this.gate.flush();
+    for (const capability of this.installed) await capability.stop?.();
     await k.scheduler.stop();
     k.db.close();
     k.logger.info('stopped');

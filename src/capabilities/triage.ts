@@ -3,6 +3,7 @@
 // auto-resolve, silences, and the daily digest of alarms nobody could parse.
 import type { CapabilityFactory } from '../app.js';
 import { toTriagePolicy } from '../config/triage-schema.js';
+import { bold, code, emoji, msg } from '../domain/message.js';
 import { webhookRoutes } from '../http/webhooks.js';
 import { cardJobs } from '../services/triage/card-jobs.js';
 import { CardScheduler } from '../services/triage/card-scheduler.js';
@@ -11,6 +12,7 @@ import { unclassifiedDigest } from '../services/triage/digest.js';
 import { IncidentActions } from '../services/triage/incident-actions.js';
 import { AlarmIntake } from '../services/triage/intake.js';
 import { SlackAlarmDoor } from '../services/triage/slack-alarms.js';
+import { TriageQueue } from '../services/triage/triage-queue.js';
 import { SlackCardPublisher } from '../slack/card-publisher.js';
 import * as incidentCard from '../slack/listeners/actions/incident-card.js';
 import { triageCommands } from '../slack/listeners/commands/triage.js';
@@ -31,7 +33,7 @@ declare module '../app.js' {
 }
 
 export const triage: CapabilityFactory = (k) => {
-  const { incidents, alarms, silences, links } = k.stores;
+  const { incidents, alarms, triageInbox, silences, links } = k.stores;
   const policy = toTriagePolicy(k.config.triage);
   const cards = new CardScheduler({ scheduler: k.scheduler, incidents, policy });
   const cardActions = new CardActionStatus();
@@ -46,6 +48,7 @@ export const triage: CapabilityFactory = (k) => {
   const intake = new AlarmIntake({
     tx: k.tx,
     alarms,
+    inbox: triageInbox,
     incidents,
     timeline: k.timeline,
     silences,
@@ -54,6 +57,30 @@ export const triage: CapabilityFactory = (k) => {
     clock: k.clock,
     logger: k.logger.child({ component: 'triage' }),
     commits: k.commits,
+  });
+  const triageQueue = new TriageQueue({
+    intake,
+    inbox: triageInbox,
+    tenants: k.tenants,
+    tx: k.tx,
+    logger: k.logger.child({ component: 'triage-queue' }),
+    // An alarm that keeps failing is a bug to see, not to hide: its tenant's ops channel hears.
+    onUntriaged: ({ rawId, tenantId, source, error }) => {
+      const tenant = k.tenants.tenant(tenantId);
+      if (!tenant) return;
+      k.chat.post(
+        { channel: tenant.channels.ops },
+        msg(
+          emoji('warning'),
+          ` I stored an alarm from ${source} but could not triage it (raw alarm #${rawId}): `,
+          code(error.slice(0, 200)),
+          `\n`,
+          bold('It is kept'),
+          ' in the database (table triage_pending); no incident shows it until this is fixed.',
+        ),
+        `untriaged:${rawId}`,
+      );
+    },
   });
   const actions = new IncidentActions({
     tx: k.tx,
@@ -117,11 +144,16 @@ export const triage: CapabilityFactory = (k) => {
     },
     routes: webhookRoutes({
       tenants: k.tenants,
-      intake,
+      triage: triageQueue,
       tokens: k.env.WEBHOOK_TOKENS,
       bodyLimitBytes: policy.bodyLimitBytes,
       logger: k.logger.child({ component: 'webhooks' }),
     }),
-    start: (now) => digest.ensure(now),
+    start: (now) => {
+      digest.ensure(now);
+      triageQueue.start();
+    },
+    stop: () => triageQueue.stop(),
+    busy: () => triageQueue.pending > 0,
   };
 };

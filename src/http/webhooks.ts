@@ -1,6 +1,7 @@
 // Alarm webhooks: POST /webhooks/alertmanager/:tenant and POST /webhooks/vms/:tenant.
 // Each request is authenticated with the tenant's bearer token, size- and depth-limited, parsed, and
-// answered 202 only after every alarm in it is stored (or recognised as already stored).
+// answered 202 only after every alarm in it is stored (or recognised as already stored). Triage
+// follows within a second (TriageQueue), as Alertmanager's own API accepts first and groups later.
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
@@ -8,13 +9,14 @@ import type { TenantConfig } from '../config/schema.js';
 import { parseAlertmanagerWebhook, parseVmsWebhook } from '../domain/alarms/parsers/index.js';
 import type { ParsedAlarm } from '../domain/alarms/types.js';
 import type { TenantDirectory } from '../services/tenant-directory.js';
-import type { AlarmIntake, IngestOutcome } from '../services/triage/intake.js';
+import type { AcceptOutcome } from '../services/triage/intake.js';
+import type { TriageQueue } from '../services/triage/triage-queue.js';
 import { readJsonBody } from './read-body.js';
 import { type Route, sendJson } from './server.js';
 
 export interface WebhookDeps {
   tenants: TenantDirectory;
-  intake: AlarmIntake;
+  triage: Pick<TriageQueue, 'accept'>;
   tokens: Record<string, string>;
   bodyLimitBytes: number;
   logger: Logger;
@@ -114,7 +116,7 @@ async function handle(
   if (!parsed.ok) return sendJson(res, 400, { error: parsed.reason });
 
   // 202 only once every alarm of the request is committed (with others of this tick: group commit).
-  const outcomes = await deps.intake.ingestDurably(
+  const outcomes = await deps.triage.accept(
     parsed.items.map((item) => ({
       tenant,
       source,
@@ -136,19 +138,7 @@ function bearerMatches(header: string | undefined, expected: string): boolean {
   return given.length === want.length && timingSafeEqual(given, want);
 }
 
-function summarize(outcomes: IngestOutcome[]) {
-  const incidents = new Set<number>();
-  let duplicates = 0;
-  let unclassified = 0;
-  for (const o of outcomes) {
-    if (o.result === 'duplicate') duplicates++;
-    if (o.result === 'unclassified') unclassified++;
-    if (o.result === 'joined') incidents.add(o.incidentId);
-  }
-  return {
-    accepted: outcomes.length - duplicates,
-    duplicates,
-    unclassified,
-    incidents: [...incidents].map((id) => `INC-${id}`),
-  };
+function summarize(outcomes: AcceptOutcome[]) {
+  const duplicates = outcomes.filter((o) => o === 'duplicate').length;
+  return { accepted: outcomes.length - duplicates, duplicates };
 }

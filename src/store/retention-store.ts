@@ -24,7 +24,10 @@ export class RetentionStore {
 
   constructor(private readonly db: Db) {
     this.s = {
-      headRaw: db.prepare('SELECT id, received_at AS at FROM raw_alarms ORDER BY id LIMIT ?'),
+      headRaw: db.prepare(
+        `SELECT r.id, r.received_at AS at, p.raw_id IS NOT NULL AS waiting
+         FROM raw_alarms r LEFT JOIN triage_pending p ON p.raw_id = r.id ORDER BY r.id LIMIT ?`,
+      ),
       deleteEventsOfRaw: db.prepare('DELETE FROM alarm_events WHERE raw_id = ?'),
       deleteRaw: db.prepare('DELETE FROM raw_alarms WHERE id = ?'),
       headInbound: db.prepare(
@@ -57,12 +60,15 @@ export class RetentionStore {
     };
   }
 
-  /** Raw alarms received before `cutoff`, with their normalized occurrences. */
+  /**
+   * Raw alarms received before `cutoff`, with their normalized occurrences. One still waiting for
+   * triage (or set aside by it) is kept, and so is everything after it.
+   */
   pruneRawAlarms(cutoff: number, limit: number): { deleted: number; more: boolean } {
-    const head = this.s.headRaw.all(limit) as Array<{ id: number; at: number }>;
+    const head = this.s.headRaw.all(limit) as Array<{ id: number; at: number; waiting: number }>;
     let deleted = 0;
     for (const row of head) {
-      if (row.at >= cutoff) return { deleted, more: false };
+      if (row.at >= cutoff || row.waiting) return { deleted, more: false };
       this.s.deleteEventsOfRaw.run(row.id);
       this.s.deleteRaw.run(row.id);
       deleted++;

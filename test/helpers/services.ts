@@ -21,12 +21,15 @@ import {
   REPEAT_JOB,
 } from '../../src/services/triage/card-scheduler.js';
 import type { AlarmInput } from '../../src/services/triage/intake.js';
+import { AlarmIntake } from '../../src/services/triage/intake.js';
 import { AlarmStore } from '../../src/store/alarm-store.js';
 import { openDatabase } from '../../src/store/db.js';
+import type { GroupCommit } from '../../src/store/group-commit.js';
 import { IncidentStore, type NewIncident } from '../../src/store/incident-store.js';
 import { JobStore } from '../../src/store/job-store.js';
 import { LinkStore } from '../../src/store/link-store.js';
 import { SilenceStore } from '../../src/store/silence-store.js';
+import { TriageInbox } from '../../src/store/triage-inbox.js';
 import { unitOfWork } from '../../src/store/unit-of-work.js';
 import { WatermarkStore } from '../../src/store/watermark-store.js';
 import { FakePeople, FakePermalinks, RecordingChat } from './fake-ports.js';
@@ -72,6 +75,7 @@ export function serviceWorld(config: OpsbotConfig = sandboxConfig()) {
   const events = new EventHub();
   const incidents = new IncidentStore(db);
   const alarms = new AlarmStore(db);
+  const triageInbox = new TriageInbox(db);
   const silences = new SilenceStore(db);
   const links = new LinkStore(db);
   const watermarks = new WatermarkStore(db);
@@ -103,6 +107,7 @@ export function serviceWorld(config: OpsbotConfig = sandboxConfig()) {
     events,
     incidents,
     alarms,
+    triageInbox,
     silences,
     links,
     watermarks,
@@ -177,6 +182,23 @@ export function serviceWorld(config: OpsbotConfig = sandboxConfig()) {
       tmp.remove();
     },
   };
+}
+
+/** The alarm pipeline over a service world's stores (`commits`: as the app runs it, group-committed). */
+export function intakeFor(world: ServiceWorld, commits?: GroupCommit): AlarmIntake {
+  return new AlarmIntake({
+    ...(commits ? { commits } : {}),
+    tx: world.tx,
+    alarms: world.alarms,
+    inbox: world.triageInbox,
+    incidents: world.incidents,
+    timeline: world.timeline,
+    silences: world.silences,
+    cards: world.cards,
+    policy: world.policy,
+    clock: world.clock,
+    logger: world.logger,
+  });
 }
 
 /** An alarm as a door hands it to the intake, for the nimbus tenant's sjc-obj-01 cluster. */

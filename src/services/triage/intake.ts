@@ -1,7 +1,11 @@
 // The one alarm pipeline behind the three doors (Slack alarm channels, Alertmanager and VMS
 // webhooks): store raw → parse → classify → silence/inhibit → join or open an incident →
 // timeline → schedule the card. Everything for one alarm happens in one SQLite transaction,
-// so an alarm is either fully recorded or not at all, and the caller acks only after it.
+// so an alarm is either fully recorded or not at all.
+// Two ways in: `ingestDurably` stores and triages before it resolves (the Slack door, which has
+// already acknowledged Slack from its own inbound table); `acceptDurably` stores the raw alarm
+// and queues it (triage_pending), and `triageStored` triages it later (the webhook doors, which
+// answer 202 as soon as the alarm is on disk: see triage-queue.ts).
 // A storm's alarms repeat the same lookups (silences, inhibitors, the group's incident, the card
 // job); the alarms of one transaction share them (TransactionMemo), kept in step with intake's
 // own writes and dropped with the transaction, so nothing cached outlives a rollback.
@@ -20,6 +24,7 @@ import type { AlarmStore } from '../../store/alarm-store.js';
 import type { GroupCommit } from '../../store/group-commit.js';
 import type { Incident, IncidentPatch, IncidentStore } from '../../store/incident-store.js';
 import type { SilenceStore, StoredSilence } from '../../store/silence-store.js';
+import type { TriageInbox } from '../../store/triage-inbox.js';
 import type { UnitOfWork } from '../../store/unit-of-work.js';
 import type { Timeline } from '../timeline.js';
 import type { CardScheduler } from './card-scheduler.js';
@@ -37,6 +42,16 @@ export interface AlarmInput {
   omittedSiblings?: number;
   /** The alarm channel it arrived in (Slack door); webhooks use the tenant's first alarm channel. */
   channel?: string;
+}
+
+/** What a door hears back from `acceptDurably`: stored and queued, or already received. */
+export type AcceptOutcome = 'accepted' | 'duplicate';
+
+/** An alarm `acceptDurably` stored: its raw row, the instant it arrived, and what the door read. */
+export interface StoredAlarmInput {
+  rawId: number;
+  receivedAt: number;
+  input: AlarmInput;
 }
 
 export type IngestOutcome =
@@ -87,6 +102,7 @@ export class AlarmIntake {
     private readonly deps: {
       tx: UnitOfWork;
       alarms: AlarmStore;
+      inbox: TriageInbox;
       incidents: IncidentStore;
       timeline: Timeline;
       silences: SilenceStore;
@@ -113,24 +129,71 @@ export class AlarmIntake {
   }
 
   /**
+   * Stores alarms and queues them for triage, committed together with other writes of this tick;
+   * resolves once they are on disk — acknowledge after this. Nothing is triaged here.
+   */
+  acceptDurably(inputs: AlarmInput[]): Promise<AcceptOutcome[]> {
+    const write = () => {
+      const now = this.deps.clock.now();
+      return inputs.map((input): AcceptOutcome => {
+        const rawId = this.insertRaw(input, now);
+        if (rawId === undefined) return 'duplicate';
+        this.deps.inbox.add(rawId, input.parsed, input.channel, input.omittedSiblings);
+        return 'accepted';
+      });
+    };
+    return this.deps.commits ? this.deps.commits.run(write) : Promise.resolve(this.deps.tx(write));
+  }
+
+  /**
+   * Triages alarms `acceptDurably` stored, inside the caller's transaction, each in its own
+   * savepoint with its queue row removed there: one that fails rolls back alone and comes back as
+   * its error. Each is recorded at the instant it arrived, so a late triage tells the same story.
+   */
+  triageStored(items: StoredAlarmInput[]): Array<IngestOutcome | { error: unknown }> {
+    let memo = new TransactionMemo();
+    return items.map(({ rawId, receivedAt, input }) => {
+      try {
+        return this.deps.tx(() => {
+          const batch: Batch = { now: receivedAt, memo, cardsChanged: new Set() };
+          const outcome = this.triageOne(rawId, input, batch);
+          this.scheduleCards(batch);
+          this.deps.inbox.remove(rawId);
+          return outcome;
+        });
+      } catch (error) {
+        // The savepoint rolled back what this alarm recorded in the memo too.
+        memo = new TransactionMemo();
+        return { error };
+      }
+    });
+  }
+
+  /**
    * The alarms of one request, inside the caller's transaction. They arrived together, so they
    * share one instant, and each incident's card is looked at once, after the last of them.
    */
   private ingestAll(inputs: AlarmInput[]): IngestOutcome[] {
     const memo = this.deps.commits?.local(this, () => new TransactionMemo()) ?? new TransactionMemo();
     const batch: Batch = { now: this.deps.clock.now(), memo, cardsChanged: new Set() };
-    const outcomes = inputs.map((input) => this.ingestOne(input, batch));
-    for (const id of batch.cardsChanged) {
-      if (memo.cardsAt.get(id) === batch.now) continue;
-      if (this.deps.cards.changed(id, batch.now, memo.cards) !== undefined) memo.cardsAt.set(id, batch.now);
-    }
+    const outcomes = inputs.map((input): IngestOutcome => {
+      const rawId = this.insertRaw(input, batch.now);
+      return rawId === undefined ? { result: 'duplicate' } : this.triageOne(rawId, input, batch);
+    });
+    this.scheduleCards(batch);
     return outcomes;
   }
 
-  private ingestOne(input: AlarmInput, batch: Batch): IngestOutcome {
-    const { alarms } = this.deps;
-    const { now } = batch;
-    const rawId = alarms.insertRaw(
+  private scheduleCards({ now, memo, cardsChanged }: Batch): void {
+    for (const id of cardsChanged) {
+      if (memo.cardsAt.get(id) === now) continue;
+      if (this.deps.cards.changed(id, now, memo.cards) !== undefined) memo.cardsAt.set(id, now);
+    }
+  }
+
+  /** The raw row id, or undefined when this delivery was already received. */
+  private insertRaw(input: AlarmInput, now: number): number | undefined {
+    return this.deps.alarms.insertRaw(
       {
         tenantId: input.tenant.id,
         source: input.source,
@@ -140,7 +203,11 @@ export class AlarmIntake {
       },
       now,
     );
-    if (rawId === undefined) return { result: 'duplicate' };
+  }
+
+  private triageOne(rawId: number, input: AlarmInput, batch: Batch): IngestOutcome {
+    const { alarms } = this.deps;
+    const { now } = batch;
 
     const alarm = classify(input.parsed, {
       tenantId: input.tenant.id,

@@ -1,10 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { plainText } from '../../../src/domain/message.js';
 import { AUTORESOLVE_JOB, CARD_JOB } from '../../../src/services/triage/card-scheduler.js';
-import { AlarmIntake } from '../../../src/services/triage/intake.js';
 import { GroupCommit } from '../../../src/store/group-commit.js';
 import type { Incident } from '../../../src/store/incident-store.js';
-import { alarmInput, type ServiceWorld, serviceWorld } from '../../helpers/services.js';
+import { alarmInput, intakeFor, type ServiceWorld, serviceWorld } from '../../helpers/services.js';
 
 const worlds: ServiceWorld[] = [];
 afterEach(async () => {
@@ -15,18 +14,7 @@ function setup(opts: { groupCommit?: boolean } = {}) {
   const world = serviceWorld();
   worlds.push(world);
   const commits = opts.groupCommit ? new GroupCommit(world.db) : undefined;
-  const intake = new AlarmIntake({
-    ...(commits ? { commits } : {}),
-    tx: world.tx,
-    alarms: world.alarms,
-    incidents: world.incidents,
-    timeline: world.timeline,
-    silences: world.silences,
-    cards: world.cards,
-    policy: world.policy,
-    clock: world.clock,
-    logger: world.logger,
-  });
+  const intake = intakeFor(world, commits);
   return { world, intake };
 }
 

@@ -1,11 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { RetentionSchema } from '../../../src/config/retention-schema.js';
 import { RetentionService } from '../../../src/services/retention.js';
-import { AlarmIntake } from '../../../src/services/triage/intake.js';
 import { OutreachStore } from '../../../src/store/outreach-store.js';
 import { RetentionStore } from '../../../src/store/retention-store.js';
 import { SlaStore } from '../../../src/store/sla-store.js';
-import { alarmInput, type ServiceWorld, serviceWorld } from '../../helpers/services.js';
+import { alarmInput, intakeFor, type ServiceWorld, serviceWorld } from '../../helpers/services.js';
 
 const worlds: ServiceWorld[] = [];
 afterEach(async () => {
@@ -15,17 +14,7 @@ afterEach(async () => {
 function setup(overrides: Record<string, unknown> = {}) {
   const world = serviceWorld();
   worlds.push(world);
-  const intake = new AlarmIntake({
-    tx: world.tx,
-    alarms: world.alarms,
-    incidents: world.incidents,
-    timeline: world.timeline,
-    silences: world.silences,
-    cards: world.cards,
-    policy: world.policy,
-    clock: world.clock,
-    logger: world.logger,
-  });
+  const intake = intakeFor(world);
   const config = RetentionSchema.parse(overrides);
   const retention = new RetentionService({
     store: new RetentionStore(world.db),

@@ -1,0 +1,213 @@
+// The webhook doors answer 202 as soon as an alarm is on disk (raw_alarms + triage_pending, one
+// group commit), as Alertmanager's own API answers once an alert is in its store and groups it
+// later. Triage follows here, oldest first, in chunks of one transaction each, so that:
+//  - during a storm the door keeps the CPU: triage waits while alarms keep arriving, but never
+//    longer than `maxLagMs` for the oldest one (then it takes a chunk, and the door shares the CPU);
+//  - a chunk shares its lookups between the alarms of many requests, and its commit;
+//  - nothing is lost or triaged twice: each alarm's queue row is removed in the transaction that
+//    records it, and rows a crash left are triaged at the next start.
+// Cards are debounced by groupWait (30 s by default), so a lag of up to a second is not seen.
+// The timers here pace CPU work in wall-clock time; every alarm is still recorded at the instant
+// it arrived (its received_at), whatever the clock says when triage runs.
+import type { Logger } from 'pino';
+import type { TriageInbox } from '../../store/triage-inbox.js';
+import type { UnitOfWork } from '../../store/unit-of-work.js';
+import type { TenantDirectory } from '../tenant-directory.js';
+import type { AcceptOutcome, AlarmInput, AlarmIntake, StoredAlarmInput } from './intake.js';
+
+export interface TriagePacing {
+  /** Triage starts once no alarm arrived for this long… */
+  quietMs: number;
+  /** …or once the oldest waiting alarm has waited this long, whichever comes first. */
+  maxLagMs: number;
+  /** Alarms per transaction; between two chunks the event loop serves requests. */
+  chunkSize: number;
+  /** Attempts before an alarm that keeps failing is set aside (and people are told). */
+  maxAttempts: number;
+  /** Wait after a chunk failed as a whole (its commit: disk full, I/O error) before trying again. */
+  retryMs: number;
+}
+
+export const DEFAULT_TRIAGE_PACING: TriagePacing = {
+  quietMs: 20,
+  maxLagMs: 1000,
+  chunkSize: 250,
+  maxAttempts: 5,
+  retryMs: 1000,
+};
+
+/** An alarm triage gave up on: it stays stored (raw_alarms, triage_pending) for an operator. */
+export interface UntriagedAlarm {
+  rawId: number;
+  tenantId: string;
+  source: string;
+  error: string;
+}
+
+export class TriageQueue {
+  /** Accepted and not yet triaged or set aside, as [count, performance.now() at acceptance]. */
+  private readonly waves: Array<[number, number]> = [];
+  private waiting = 0;
+  private lastAcceptAt = Number.NEGATIVE_INFINITY;
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+
+  constructor(
+    private readonly deps: {
+      intake: AlarmIntake;
+      inbox: TriageInbox;
+      tenants: TenantDirectory;
+      tx: UnitOfWork;
+      logger: Logger;
+      pacing?: Partial<TriagePacing>;
+      /** Told once per alarm set aside after `maxAttempts`; called inside the recording transaction. */
+      onUntriaged?: (alarm: UntriagedAlarm) => void;
+    },
+  ) {
+    this.pacing = { ...DEFAULT_TRIAGE_PACING, ...deps.pacing };
+  }
+
+  private readonly pacing: TriagePacing;
+
+  /** Stores alarms durably and queues them; resolves (acknowledge then) before they are triaged. */
+  async accept(inputs: AlarmInput[]): Promise<AcceptOutcome[]> {
+    const outcomes = await this.deps.intake.acceptDurably(inputs);
+    const accepted = outcomes.filter((o) => o === 'accepted').length;
+    if (accepted > 0) this.queued(accepted, performance.now());
+    return outcomes;
+  }
+
+  /** At start: alarms a previous process acknowledged but did not triage go first, now. */
+  start(): void {
+    this.stopped = false;
+    const left = this.deps.inbox.count(this.pacing.maxAttempts);
+    if (left === 0) return;
+    this.deps.logger.warn({ alarms: left }, 'triaging alarms a previous run acknowledged but did not triage');
+    this.queued(left, Number.NEGATIVE_INFINITY);
+  }
+
+  /** Stops pacing; what is still waiting stays stored and is triaged at the next start. */
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  /** Alarms accepted and not yet triaged. */
+  get pending(): number {
+    return this.waiting;
+  }
+
+  private queued(count: number, at: number): void {
+    this.waves.push([count, at]);
+    this.waiting += count;
+    this.lastAcceptAt = Math.max(this.lastAcceptAt, at);
+    // Left over from a previous run (accepted "at -∞"): no reason to wait.
+    this.arm(Number.isFinite(at) ? this.pacing.quietMs : 0);
+  }
+
+  private arm(delayMs: number): void {
+    if (this.timer || this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.tick();
+    }, delayMs);
+  }
+
+  private tick(): void {
+    if (this.stopped || this.waiting === 0) return;
+    const now = performance.now();
+    const quietFor = now - this.lastAcceptAt;
+    const lag = now - (this.waves[0]?.[1] ?? now);
+    const { quietMs, maxLagMs } = this.pacing;
+    if (quietFor < quietMs && lag < maxLagMs) {
+      this.arm(Math.max(1, Math.min(quietMs - quietFor, maxLagMs - lag)));
+      return;
+    }
+    let done: number;
+    try {
+      done = this.triageChunk();
+    } catch (error) {
+      // The chunk's transaction rolled back whole: nothing of it is recorded, all of it waits.
+      this.deps.logger.error({ err: error, waiting: this.waiting }, 'triage failed; retrying');
+      this.arm(this.pacing.retryMs);
+      return;
+    }
+    this.settled(done);
+    // Let the requests that arrived meanwhile in first; the next tick decides whether to go on.
+    if (this.waiting > 0) this.arm(0);
+  }
+
+  /** One transaction: up to `chunkSize` waiting alarms; returns how many were triaged or set aside. */
+  private triageChunk(): number {
+    const { inbox, tenants, intake, logger, onUntriaged } = this.deps;
+    const { chunkSize, maxAttempts } = this.pacing;
+    return this.deps.tx(() => {
+      const rows = inbox.next(0, chunkSize, maxAttempts);
+      // Nothing left in the store (another process, or the count drifted): start afresh.
+      if (rows.length === 0) return this.waiting;
+      const items: StoredAlarmInput[] = [];
+      const attemptsSoFar: number[] = [];
+      let done = 0;
+      for (const row of rows) {
+        const tenant = tenants.tenant(row.tenantId);
+        if (!tenant) {
+          // Removed from the config after it was accepted: the raw alarm stays as evidence.
+          logger.warn({ rawId: row.rawId, tenant: row.tenantId }, 'alarm of a tenant no longer configured');
+          inbox.remove(row.rawId);
+          done++;
+          continue;
+        }
+        attemptsSoFar.push(row.attempts);
+        items.push({
+          rawId: row.rawId,
+          receivedAt: row.receivedAt,
+          input: {
+            tenant,
+            source: row.source,
+            dedupeKey: row.dedupeKey,
+            origin: row.origin,
+            raw: row.body,
+            parsed: row.parsed,
+            ...(row.channel ? { channel: row.channel } : {}),
+            ...(row.omittedSiblings ? { omittedSiblings: row.omittedSiblings } : {}),
+          },
+        });
+      }
+      intake.triageStored(items).forEach((outcome, i) => {
+        const item = items[i] as StoredAlarmInput;
+        if (!('error' in outcome)) {
+          done++;
+          return;
+        }
+        const error = outcome.error instanceof Error ? outcome.error.message : String(outcome.error);
+        inbox.fail(item.rawId, error);
+        const attempts = (attemptsSoFar[i] ?? 0) + 1;
+        logger.error({ err: outcome.error, rawId: item.rawId, attempts }, 'could not triage an alarm');
+        if (attempts < maxAttempts) return;
+        done++;
+        onUntriaged?.({
+          rawId: item.rawId,
+          tenantId: item.input.tenant.id,
+          source: item.input.source,
+          error,
+        });
+      });
+      return done;
+    });
+  }
+
+  /** `done` alarms left the queue: the oldest waves shrink. */
+  private settled(done: number): void {
+    this.waiting = Math.max(0, this.waiting - done);
+    let left = done;
+    while (left > 0 && this.waves.length > 0) {
+      const head = this.waves[0] as [number, number];
+      const take = Math.min(head[0], left);
+      head[0] -= take;
+      left -= take;
+      if (head[0] === 0) this.waves.shift();
+    }
+    if (this.waiting === 0) this.waves.length = 0;
+  }
+}
