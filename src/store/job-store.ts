@@ -55,6 +55,12 @@ function isJobRow(row: unknown): row is JobRowShape {
   return JOB_STATUSES.has(r.status);
 }
 
+const byRunAtThenId = (a: unknown, b: unknown) => {
+  const x = a as { run_at: number; id: number };
+  const y = b as { run_at: number; id: number };
+  return x.run_at - y.run_at || x.id - y.id;
+};
+
 function toJob(row: unknown): Job {
   const r = isJobRow(row) ? row : JobRow.parse(row);
   return {
@@ -103,7 +109,10 @@ export class JobStore {
   private readonly insert;
   private readonly byKey;
   private readonly byId;
-  private readonly due;
+  private readonly dueInLanes;
+  private readonly dueUnlaned;
+  /** Where the last lane window ended: the next one starts after it (round robin over lanes). */
+  private laneCursor = '';
   private readonly nextRunAt;
   private readonly claim;
   private readonly finish;
@@ -122,14 +131,19 @@ export class JobStore {
     );
     this.byKey = db.prepare('SELECT * FROM jobs WHERE idempotency_key = ?');
     this.byId = db.prepare('SELECT * FROM jobs WHERE id = ?');
-    this.due = db.prepare(
-      `WITH RECURSIVE ${ACTIVE_LANES},
-         heads(id) AS (SELECT ${BLOCKER} FROM lanes WHERE lanes.lane IS NOT NULL)
-       SELECT * FROM (
-         SELECT j.* FROM heads h CROSS JOIN jobs j ON j.id = h.id WHERE j.status = 'pending' AND j.run_at <= @now
+    // A window of up to @scan active lanes after @after, in lane order, each with its eligible job
+    // (or none): one index seek per lane, however long the backlog behind it.
+    this.dueInLanes = db.prepare(
+      `WITH RECURSIVE lanes(lane, n) AS (
+         SELECT (SELECT MIN(f.lane) FROM jobs f INDEXED BY jobs_active_lane WHERE f.lane > @after AND f.status IN ('pending', 'running')), 1
          UNION ALL
-         SELECT * FROM (SELECT * FROM jobs INDEXED BY jobs_due_unlaned WHERE status = 'pending' AND lane IS NULL AND run_at <= @now
-                        ORDER BY run_at, id LIMIT @limit))
+         SELECT (SELECT MIN(x.lane) FROM jobs x INDEXED BY jobs_active_lane WHERE x.lane > lanes.lane AND x.status IN ('pending', 'running')), n + 1
+         FROM lanes WHERE lanes.lane IS NOT NULL AND n < @scan)
+       SELECT h.scanned, j.* FROM (SELECT lanes.lane AS scanned, ${BLOCKER} AS head FROM lanes WHERE lanes.lane IS NOT NULL) h
+       LEFT JOIN jobs j ON j.id = h.head AND j.status = 'pending' AND j.run_at <= @now`,
+    );
+    this.dueUnlaned = db.prepare(
+      `SELECT * FROM jobs INDEXED BY jobs_due_unlaned WHERE status = 'pending' AND lane IS NULL AND run_at <= @now
        ORDER BY run_at, id LIMIT @limit`,
     );
     // The earliest a pending job becomes eligible: outside lanes, the earliest run_at; in a lane,
@@ -206,7 +220,46 @@ export class JobStore {
   }
 
   dueJobs(now: number, limit: number): Job[] {
-    return this.due.all({ now, limit }).map(toJob);
+    const unlaned = this.dueUnlaned.all({ now, limit });
+    const laned = this.dueLaneHeads(now, limit);
+    const rows = laned.length === 0 ? unlaned : [...unlaned, ...laned].sort(byRunAtThenId).slice(0, limit);
+    return rows.map(toJob);
+  }
+
+  /**
+   * Up to `limit` eligible lane heads, taking lanes round robin from where the last call stopped:
+   * the cost is the lanes looked at, not every active lane, so a tick stays as cheap with 500
+   * busy lanes as with one. A full circle is made only when fewer due heads exist than asked for.
+   */
+  private dueLaneHeads(now: number, limit: number): Array<{ run_at: number; id: number }> {
+    const found: Array<{ run_at: number; id: number }> = [];
+    const scan = limit + 8;
+    const start = this.laneCursor;
+    let after = start;
+    let wrapped = false;
+    for (;;) {
+      const window = this.dueInLanes.all({ now, after, scan }) as Array<{ scanned: string; id: number | null }>;
+      for (const row of window) {
+        // Back where this call began: every active lane has been looked at once.
+        if (wrapped && row.scanned > start) return found;
+        after = row.scanned;
+        if (row.id === null) continue;
+        found.push(row as unknown as { run_at: number; id: number });
+        if (found.length === limit) {
+          this.laneCursor = after;
+          return found;
+        }
+      }
+      if (window.length < scan) {
+        // The last lane: go on from the first, once.
+        if (wrapped || start === '') {
+          this.laneCursor = '';
+          return found;
+        }
+        wrapped = true;
+        after = '';
+      }
+    }
   }
 
   earliestRunAt(now: number): number | undefined {
