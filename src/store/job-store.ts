@@ -238,7 +238,10 @@ export class JobStore {
     let after = start;
     let wrapped = false;
     for (;;) {
-      const window = this.dueInLanes.all({ now, after, scan }) as Array<{ scanned: string; id: number | null }>;
+      const window = this.dueInLanes.all({ now, after, scan }) as Array<{
+        scanned: string;
+        id: number | null;
+      }>;
       for (const row of window) {
         // Back where this call began: every active lane has been looked at once.
         if (wrapped && row.scanned > start) return found;
