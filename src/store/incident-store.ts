@@ -352,6 +352,9 @@ export class IncidentStore {
       ),
       member: db.prepare('SELECT * FROM incident_alarms WHERE incident_id = ? AND fingerprint = ?'),
       members: db.prepare('SELECT * FROM incident_alarms WHERE incident_id = ? ORDER BY last_seen DESC'),
+      anyFiring: db.prepare(
+        "SELECT 1 FROM incident_alarms WHERE incident_id = ? AND status = 'firing' LIMIT 1",
+      ),
       insertMember: db.prepare(
         `INSERT INTO incident_alarms (incident_id, fingerprint, name, component_kind, component_id, severity, summary,
            status, suppressed_by, labels, first_seen, last_seen, can_inhibit)
@@ -386,9 +389,12 @@ export class IncidentStore {
         `SELECT m.incident_id AS id FROM incident_alarms m JOIN incidents i ON i.id = m.incident_id
          WHERE i.tenant_id = ? AND m.fingerprint = ? AND i.status != 'resolved' ORDER BY m.incident_id DESC LIMIT 1`,
       ),
+      // Ordered by the index's own column, so the newest incident comes first and the walk stops
+      // there; ordering by i.id sorted every incident the fingerprint was ever in (a flapping
+      // alarm's fingerprint is in one per episode).
       openMemberByFingerprint: db.prepare(
         `SELECT m.* FROM incident_alarms m JOIN incidents i ON i.id = m.incident_id
-         WHERE i.tenant_id = ? AND m.fingerprint = ? AND i.status != 'resolved' ORDER BY i.id DESC LIMIT 1`,
+         WHERE i.tenant_id = ? AND m.fingerprint = ? AND i.status != 'resolved' ORDER BY m.incident_id DESC LIMIT 1`,
       ),
       addTimeline: db.prepare(
         'INSERT INTO timeline (incident_id, at, kind, actor, text, data, message) VALUES (?, ?, ?, ?, ?, ?, ?)',
@@ -465,6 +471,11 @@ export class IncidentStore {
 
   members(incidentId: number): IncidentMember[] {
     return this.s.members.all(incidentId).map(toMember);
+  }
+
+  /** Whether any member of the incident is firing, suppressed or not (from the partial index). */
+  anyFiring(incidentId: number): boolean {
+    return this.s.anyFiring.get(incidentId) !== undefined;
   }
 
   /** Just the incident of the open member with this fingerprint (the hot path needs no more). */

@@ -314,9 +314,8 @@ export class AlarmIntake {
     if (!member) return { result: 'resolved-unknown' };
     const incident = incidents.get(member.incidentId) as Incident;
     this.upsertMember(incident, alarm, member.labels, member.suppressedBy, batch, false);
-    const counts = incidents.counts(incident.id);
-    const firingMembers = incidents.members(incident.id).filter((m) => m.status === 'firing').length;
-    if (firingMembers === 0 && counts.total > 0) {
+    // The member was just written, so the incident has one; it waits to resolve once none fires.
+    if (!incidents.anyFiring(incident.id)) {
       const dueAt = now + policy.resolveQuietPeriodMs;
       incidents.update(incident.id, { resolveDueAt: dueAt });
       cards.scheduleAutoResolve(incident.id, dueAt);

@@ -123,6 +123,26 @@ describe('AlarmIntake (real SQLite)', () => {
     expect(world.incidents.get(incidentId)?.status).toBe('open');
   });
 
+  it('waits for the last firing alarm of the incident before it schedules the auto-resolve', () => {
+    const { world, intake } = setup();
+    const { incidentId } = intake.ingest(alarmInput(world, dnodeDown('am-1'))) as { incidentId: number };
+    intake.ingest(alarmInput(world, ssdFailed('am-2')));
+    world.clock.advance('1m');
+    intake.ingest(alarmInput(world, dnodeDown('am-1-resolved', 'resolved')));
+
+    // SSD_FAILED still fires: nothing to resolve yet.
+    expect(world.incidents.anyFiring(incidentId)).toBe(true);
+    expect(world.incidents.get(incidentId)?.resolveDueAt).toBeNull();
+    expect(world.jobsOf(AUTORESOLVE_JOB)).toEqual([]);
+
+    world.clock.advance('1m');
+    intake.ingest(alarmInput(world, { ...ssdFailed('am-2-resolved'), status: 'resolved' }));
+    expect(world.incidents.anyFiring(incidentId)).toBe(false);
+    expect(world.incidents.get(incidentId)?.resolveDueAt).toBe(
+      world.clock.now() + world.policy.resolveQuietPeriodMs,
+    );
+  });
+
   it('opens nothing for a silenced alarm, but counts the hit on the silence', () => {
     const { world, intake } = setup();
     const now = world.clock.now();
