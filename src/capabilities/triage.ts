@@ -133,7 +133,7 @@ export const triage: CapabilityFactory = (k) => {
       alarmMessages.register(surface, {
         door: new SlackAlarmDoor({
           tenants: k.tenants,
-          intake,
+          triage: triageQueue,
           incidents,
           timeline: k.timeline,
           clock: k.clock,

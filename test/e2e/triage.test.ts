@@ -80,6 +80,7 @@ describe('alarm triage', () => {
       HELIX_ALARMS,
       ':red_circle: [CRITICAL] lon-obj-01 (London) DNODE_DOWN dnode-3: D-node dnode-3 is not responding',
     );
+    await h.driver.settle(); // triaged: the incident and its first-card job exist
     // The first attempt reached Slack, then the process died before it could record the ts.
     const client = new WebClient(h.slack.botToken, { slackApiUrl: h.slack.apiUrl });
     const posted = await client.chat.postMessage({

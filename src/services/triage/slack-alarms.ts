@@ -1,12 +1,20 @@
 // The Slack door of the alarm pipeline: messages in a tenant's alarm channels are alarms;
 // human replies in an incident card's thread go on that incident's timeline.
+// Slack was acknowledged once the event was in slack_inbound; an alarm is then stored and queued
+// like a webhook's (triage-queue.ts), so a storm in a channel is triaged in shared chunks while
+// the door keeps answering Slack, instead of one transaction per message on the ack path.
 import { parseSlackMessage } from '../../domain/alarms/parsers/index.js';
 import type { Clock } from '../../domain/clock.js';
 import { fromMrkdwn } from '../../domain/message.js';
 import type { IncidentStore } from '../../store/incident-store.js';
 import type { TenantDirectory } from '../tenant-directory.js';
 import type { Timeline } from '../timeline.js';
-import type { AlarmIntake, IngestOutcome } from './intake.js';
+import type { AcceptOutcome, AlarmInput } from './intake.js';
+
+/** Where alarms go: stored and queued for triage (TriageQueue). */
+export interface AlarmAcceptor {
+  accept(inputs: AlarmInput[]): Promise<AcceptOutcome[]>;
+}
 
 export interface SlackMessage {
   channel: string;
@@ -37,7 +45,7 @@ const IGNORED_SUBTYPES = new Set([
 ]);
 
 export type SlackAlarmOutcome =
-  | IngestOutcome
+  | { result: AcceptOutcome }
   | { result: 'ignored'; why: string }
   | { result: 'comment'; incidentId: number };
 
@@ -45,7 +53,7 @@ export class SlackAlarmDoor {
   constructor(
     private readonly deps: {
       tenants: TenantDirectory;
-      intake: AlarmIntake;
+      triage: AlarmAcceptor;
       incidents: IncidentStore;
       timeline: Timeline;
       clock: Clock;
@@ -75,7 +83,7 @@ export class SlackAlarmDoor {
       return { result: 'ignored', why: 'reply in a thread that is not an incident card' };
     }
 
-    const [outcome] = await this.deps.intake.ingestDurably([
+    const [outcome] = await this.deps.triage.accept([
       {
         tenant: place.tenant,
         source: 'slack',
@@ -86,6 +94,6 @@ export class SlackAlarmDoor {
         channel: message.channel,
       },
     ]);
-    return outcome as IngestOutcome;
+    return { result: outcome as AcceptOutcome };
   }
 }
