@@ -188,4 +188,15 @@ export const handoffLateness: Benchmark = {
       rmSync(dir, { recursive: true, force: true });
     }
   },
+  // Its rows are per scenario, not per measurement: the summary names each one's p99.
+  summary: (rows) =>
+    rows
+      .filter((r) => r.target !== undefined)
+      .map((r) => ({
+        measurement: `${r.scenario}: handoff lateness p99 (${r.handoffs} handoffs)`,
+        value: r['p99 ms'] ?? '',
+        unit: 'ms',
+        target: String(r.target).split(':')[0] ?? '',
+        result: String(r.target).includes('MISSED') ? 'MISS' : 'PASS',
+      })),
 };

@@ -153,6 +153,15 @@ async function run(): Promise<Row[]> {
   let atSteady: BytesByKind | undefined;
   let rssAfter10k = 0;
   let memAfter10k: NodeJS.MemoryUsage | undefined;
+  // The Slack stand-in runs in this process and keeps every message the bot posted (it answers
+  // conversations.history and chat.update from them): harness memory, counted here to tell apart.
+  const standInHeld = () => {
+    const messages = driver.slack.messages();
+    let bytes = 0;
+    for (const m of messages) bytes += JSON.stringify(m).length * 2;
+    return { count: messages.length, bytes };
+  };
+  let standInAfter10k = { count: 0, bytes: 0 };
   let stored = 0;
   const flapEpisode = new Map<number, number>();
 
@@ -194,6 +203,7 @@ async function run(): Promise<Row[]> {
       if (rssAfter10k === 0 && stored >= 10_000) {
         rssAfter10k = settledRss();
         memAfter10k = process.memoryUsage();
+        standInAfter10k = standInHeld();
       }
       const day = Math.floor((clock.now() - start) / DAY_MS);
       if (sizeByDay.length <= day) {
@@ -209,6 +219,7 @@ async function run(): Promise<Row[]> {
   const ingestSeconds = (performance.now() - t0) / 1000;
   const rssEnd = settledRss();
   const memEnd = process.memoryUsage();
+  const standInEnd = standInHeld();
   // The end of the 30 days: whatever cards, auto-resolves and prunes are due run to completion.
   const settleT0 = performance.now();
   clock.setTime(start + DAYS * DAY_MS);
@@ -282,6 +293,13 @@ async function run(): Promise<Row[]> {
       'JS heap used / committed / external after 10,000 → after the run',
       `${mb(memAfter10k?.heapUsed ?? 0)} / ${mb(memAfter10k?.heapTotal ?? 0)} / ${mb(memAfter10k?.external ?? 0)} → ${mb(memEnd.heapUsed)} / ${mb(memEnd.heapTotal)} / ${mb(memEnd.external)}`,
       'MB',
+    ),
+    r(
+      'Slack stand-in (in this process): messages it holds, after 10,000 → after the run',
+      `${standInAfter10k.count} → ${standInEnd.count}`,
+      'messages',
+      '',
+      `≈ ${mb(standInAfter10k.bytes)} → ${mb(standInEnd.bytes)} MB of JS strings`,
     ),
     r(
       'RSS after ÷ after 10,000',
