@@ -140,7 +140,7 @@ async function run(): Promise<Row[]> {
   writeFileSync(
     configFile,
     // The sandbox config with this run's retention section in place of its own.
-    `${readFileSync('config/sandbox.yaml', 'utf8').split(/^retention:/m)[0]}\nretention:\n  rawAlarms: ${RETENTION_DAYS}\n  pruneEvery: 6h\n`,
+    `${readFileSync('config/sandbox.yaml', 'utf8').split(/^retention:/m)[0]}\nretention:\n  rawAlarms: ${RETENTION_DAYS}\n  pruneEvery: 6h\n${process.env.BENCH_PRUNE_BATCH ? `  batchSize: ${process.env.BENCH_PRUNE_BATCH}\n` : ''}`,
   );
   const clock = new FakeClock('2026-01-05T00:00:00Z');
   const start = clock.now();

@@ -35,7 +35,7 @@ export const RetentionSchema = z
       .int()
       .min(10)
       .max(10_000)
-      .default(500)
+      .default(200)
       .describe('Rows deleted per transaction; intake runs between batches, so a prune never blocks it.'),
     pruneEvery: z
       .string()
