@@ -2,10 +2,11 @@
 // webhooks): store raw → parse → classify → silence/inhibit → join or open an incident →
 // timeline → schedule the card. Everything for one alarm happens in one SQLite transaction,
 // so an alarm is either fully recorded or not at all.
-// Two ways in: `ingestDurably` stores and triages before it resolves (the Slack door, which has
-// already acknowledged Slack from its own inbound table); `acceptDurably` stores the raw alarm
-// and queues it (triage_pending), and `triageStored` triages it later (the webhook doors, which
-// answer 202 as soon as the alarm is on disk: see triage-queue.ts).
+// The doors come in through `acceptDurably`, which stores the raw alarm and queues it
+// (triage_pending); `triageStored` triages it later (see triage-queue.ts). The webhook doors
+// answer 202 once it is on disk; the Slack door has already acknowledged Slack from its own
+// inbound table. `ingestDurably` stores and triages in one go (no door uses it now; the
+// group-commit and retention tests drive intake through it).
 // A storm's alarms repeat the same lookups (silences, inhibitors, the group's incident, the card
 // job); the alarms of one transaction share them (TransactionMemo), kept in step with intake's
 // own writes and dropped with the transaction, so nothing cached outlives a rollback.

@@ -9,12 +9,8 @@ import { fromMrkdwn } from '../../domain/message.js';
 import type { IncidentStore } from '../../store/incident-store.js';
 import type { TenantDirectory } from '../tenant-directory.js';
 import type { Timeline } from '../timeline.js';
-import type { AcceptOutcome, AlarmInput } from './intake.js';
-
-/** Where alarms go: stored and queued for triage (TriageQueue). */
-export interface AlarmAcceptor {
-  accept(inputs: AlarmInput[]): Promise<AcceptOutcome[]>;
-}
+import type { AcceptOutcome } from './intake.js';
+import type { TriageQueue } from './triage-queue.js';
 
 export interface SlackMessage {
   channel: string;
@@ -53,7 +49,7 @@ export class SlackAlarmDoor {
   constructor(
     private readonly deps: {
       tenants: TenantDirectory;
-      triage: AlarmAcceptor;
+      triage: Pick<TriageQueue, 'accept'>;
       incidents: IncidentStore;
       timeline: Timeline;
       clock: Clock;
