@@ -30,7 +30,6 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import pino from 'pino';
 import { SandboxDriver, sandboxChannels, sandboxUsergroups } from '../sandbox/driver.js';
@@ -40,6 +39,7 @@ import { SlackStandIn } from '../sandbox/slack-standin/index.js';
 import type { RecordedCall } from '../sandbox/slack-standin/types.js';
 import { loadConfigFile } from '../src/config/load.js';
 import { percentile } from './alarm-storm/load.js';
+import { childExecArgv, childPath, newBot, settled, standInUsers } from './bot-process.js';
 import type { Benchmark, Row } from './lib.js';
 import { readPositiveInt } from './lib.js';
 import {
@@ -47,10 +47,7 @@ import {
   benchConfig,
   dnodeDown,
   MINUTE,
-  newBot,
   REMINDER_MINUTES,
-  settled,
-  standInUsers,
   T0,
   TARGET_MINUTES,
   VMS_BOT,
@@ -358,13 +355,7 @@ async function startProfiler(): Promise<{ stop(name: string): Promise<void> } | 
   };
 }
 
-const CHILD = fileURLToPath(new URL('./sla-clocks/child.ts', import.meta.url));
-
-/** This process's loader flags (tsx) without profiling flags, for the child. */
-const childExecArgv = () =>
-  process.execArgv.filter(
-    (a, i, all) => !/^--(cpu|heap)-prof/.test(a) && !/^--(cpu|heap)-prof-dir$/.test(all[i - 1] ?? ''),
-  );
+const CHILD = childPath('./sla-clocks/child.ts', import.meta.url);
 
 async function killAndRestart(): Promise<Row[]> {
   const dir = mkdtempSync(join(tmpdir(), 'opsbot-bench-sla-restart-'));

@@ -1,20 +1,13 @@
-// What the SLA clock bench's two processes share: the bench config, the alarm, and the bot built
-// exactly as SandboxDriver builds it (same env, same capabilities) but pointed at a Slack stand-in
-// that may live in another process — so Slack keeps its messages when the bot is killed, as the
-// real one does, and a post retried after the crash can find the copy that already went out.
+// What the SLA clock bench's two processes share: the bench config, the alarm and Slack's door.
+// The bot itself is bench/bot-process.ts, pointed at a Slack stand-in in the parent — so Slack
+// keeps its messages when the bot is killed, as the real one does, and a post retried after the
+// crash can find the copy that already went out.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Logger } from 'pino';
 import { parse, stringify } from 'yaml';
-import { CUSTOMER_USER, SIGNING_SECRET, WEBHOOK_TOKENS } from '../../sandbox/driver.js';
+import { SIGNING_SECRET } from '../../sandbox/driver.js';
 import type { FakeClock } from '../../sandbox/fake-clock.js';
-import { waitForIdle } from '../../sandbox/idle.js';
-import type { StandInUser } from '../../sandbox/slack-standin/types.js';
 import { eventCallbackBody, SANDBOX_IDS, signSlackRequest } from '../../sandbox/slack-wire.js';
-import { Opsbot } from '../../src/app.js';
-import { CAPABILITIES } from '../../src/capabilities/index.js';
-import { parseEnv } from '../../src/config/env.js';
-import type { OpsbotConfig } from '../../src/config/schema.js';
 
 export const MINUTE = 60_000;
 /** vega's Sev1 contract (config/sandbox.yaml, defaults): reminders at 10, 20, 25 min, target 30. */
@@ -39,53 +32,6 @@ export function benchConfig(dir: string): string {
 /** The VMS integration's Sev1 alarm for D-node `i` of vega's cluster (one incident each). */
 export const dnodeDown = (i: number) =>
   `:red_circle: [CRITICAL] pdx-obj-01 (Portland) DNODE_DOWN dnode-${i}: D-node dnode-${i} is not responding`;
-
-/** Staff, the tenants' contacts and a customer: who the stand-in knows (as SandboxDriver's default). */
-export function standInUsers(config: OpsbotConfig): StandInUser[] {
-  const ids = new Set<string>(config.staff.userIds);
-  for (const t of config.tenants)
-    for (const id of [t.contacts.primary, t.contacts.secondary, t.contacts.manager, t.contacts.csm])
-      if (id) ids.add(id);
-  return [
-    ...[...ids].map((id, i) => ({ id, name: `engineer${i + 1}`, real_name: `Engineer ${i + 1}` })),
-    { id: CUSTOMER_USER, name: 'customer.admin', real_name: 'Customer Admin' },
-  ];
-}
-
-export interface BotSpec {
-  dbPath: string;
-  configFile: string;
-  apiUrl: string;
-  botToken: string;
-  appToken: string;
-}
-
-/** The bot SandboxDriver would start (HTTP mode, port 0), on this database and this stand-in. */
-export function newBot(spec: BotSpec, config: OpsbotConfig, clock: FakeClock, logger: Logger): Opsbot {
-  const parsed = parseEnv({
-    SLACK_MODE: 'http',
-    SLACK_BOT_TOKEN: spec.botToken,
-    SLACK_APP_TOKEN: spec.appToken,
-    SLACK_SIGNING_SECRET: SIGNING_SECRET,
-    SLACK_API_URL: spec.apiUrl,
-    PORT: '0',
-    HOST: '127.0.0.1',
-    DATABASE_PATH: spec.dbPath,
-    CONFIG_FILE: spec.configFile,
-    LOG_LEVEL: 'silent',
-    WEBHOOK_TOKENS: Object.entries(WEBHOOK_TOKENS)
-      .map(([tenant, token]) => `${tenant}=${token}`)
-      .join(','),
-  });
-  if (!parsed.ok) throw new Error(`bench env is invalid: ${parsed.problems.join('; ')}`);
-  return new Opsbot({ env: parsed.env, config, logger, clock }, CAPABILITIES);
-}
-
-/** Waits until the bot has nothing running and nothing due at the current fake instant. */
-export function settled(bot: Opsbot, timeoutMs = 600_000): Promise<void> {
-  const inspection = bot.inspect();
-  return waitForIdle(() => inspection.idle(), timeoutMs);
-}
 
 /** Slack's Events API delivery of the VMS integration's alarm messages, signed, to one bot. */
 export class SlackDoor {

@@ -7,7 +7,8 @@
 import { FakeClock } from '../../sandbox/fake-clock.js';
 import { loadConfigFile } from '../../src/config/load.js';
 import { createLogger } from '../../src/logger.js';
-import { type BotSpec, dnodeDown, MINUTE, newBot, REMINDER_MINUTES, SlackDoor, settled } from './bot.js';
+import { type BotSpec, newBot, settled } from '../bot-process.js';
+import { dnodeDown, MINUTE, REMINDER_MINUTES, SlackDoor } from './bot.js';
 
 export interface ChildSpec extends BotSpec {
   n: number;
