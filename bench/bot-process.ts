@@ -4,13 +4,15 @@
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import { CUSTOMER_USER, SIGNING_SECRET, WEBHOOK_TOKENS } from '../sandbox/driver.js';
-import type { FakeClock } from '../sandbox/fake-clock.js';
+import { FakeClock } from '../sandbox/fake-clock.js';
 import { waitForIdle } from '../sandbox/idle.js';
 import type { StandInUser } from '../sandbox/slack-standin/types.js';
 import { Opsbot } from '../src/app.js';
 import { CAPABILITIES } from '../src/capabilities/index.js';
 import { parseEnv } from '../src/config/env.js';
+import { loadConfigFile } from '../src/config/load.js';
 import type { OpsbotConfig } from '../src/config/schema.js';
+import { createLogger } from '../src/logger.js';
 
 /** Staff, the tenants' contacts and a customer: who the stand-in knows (as SandboxDriver's default). */
 export function standInUsers(config: OpsbotConfig): StandInUser[] {
@@ -67,3 +69,27 @@ export const childExecArgv = () =>
 
 /** The path of a bench child module next to `base` (an import.meta.url). */
 export const childPath = (relative: string, base: string) => fileURLToPath(new URL(relative, base));
+
+/**
+ * In a forked bench child: reads its spec from the JSON in env var `specVar`, starts the bot on a
+ * fake clock set to `startMs(spec)`, and waits until it has settled.
+ */
+export async function startChildBot<S extends BotSpec>(
+  specVar: string,
+  startMs: (spec: S) => number,
+): Promise<{ spec: S; clock: FakeClock; bot: Opsbot }> {
+  const spec = JSON.parse(process.env[specVar] ?? '') as S;
+  const loaded = loadConfigFile(spec.configFile);
+  if (!loaded.ok) throw new Error(loaded.problems.join('\n'));
+  const clock = new FakeClock(startMs(spec));
+  const bot = newBot(spec, loaded.config, clock, createLogger({ level: 'silent' }));
+  await bot.start();
+  await settled(bot);
+  return { spec, clock, bot };
+}
+
+/** In a forked bench child: sends `message` to the parent; resolves once it is on its way. */
+export const sendToParent = <M>(message: M) =>
+  new Promise<void>((resolve, reject) =>
+    process.send?.(message, (e: Error | null) => (e ? reject(e) : resolve())),
+  );

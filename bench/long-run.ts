@@ -9,7 +9,7 @@
 // day at steady state, intake p99 of requests that overlapped a prune against those that did not,
 // and start-to-ready on the full file.
 import { type ChildProcess, fork } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -21,7 +21,7 @@ import { childExecArgv, childPath, standInUsers } from './bot-process.js';
 import type { Benchmark, Row } from './lib.js';
 import { readPositiveInt } from './lib.js';
 import type { LongRunMessage, LongRunResult, LongRunSpec, MemoryReading } from './long-run/child.js';
-import { bytesByKind, DAY_MS, DAYS } from './long-run/mix.js';
+import { bytesByKind, DAY_MS, DAYS, databaseBytes } from './long-run/mix.js';
 
 const IN_FLIGHT = 4;
 const TOTAL = readPositiveInt('BENCH_LONG_ALARMS', 1_000_000);
@@ -29,14 +29,6 @@ const RETENTION_DAYS = readPositiveInt('BENCH_RETENTION_DAYS', 7);
 const CHILD = childPath('./long-run/child.ts', import.meta.url);
 
 const TARGET = { rssRatio: 1.2, pruneP99Ratio: 1.5, readyMs: 2000 };
-
-const fileBytes = (path: string) => {
-  try {
-    return statSync(path).size;
-  } catch {
-    return 0;
-  }
-};
 
 /** Forks the bot's process on `spec` and answers its Slack calls until it reports. */
 async function runChild(spec: LongRunSpec, slack: SlackStandIn, setSlackNow: (at: number) => void) {
@@ -111,8 +103,7 @@ async function run(): Promise<Row[]> {
     await slack.stop();
   }
   const { sizeByDay, stored } = child;
-  const dbBytes = () => fileBytes(dbPath) + fileBytes(`${dbPath}-wal`);
-  sizeByDay.push(dbBytes());
+  sizeByDay.push(databaseBytes(dbPath));
   const atEnd = (() => {
     const db = new Database(dbPath, { readonly: true });
     try {
@@ -138,7 +129,7 @@ async function run(): Promise<Row[]> {
   }
   const readyMs = performance.now() - readyT0;
   await again.stop();
-  const finalBytes = dbBytes();
+  const finalBytes = databaseBytes(dbPath);
   rmSync(dir, { recursive: true, force: true });
 
   const mb = (b: number) => Number((b / 1_048_576).toFixed(1));

@@ -3,18 +3,15 @@
 // Slack does), lives in the parent. This process also runs the load client, which holds nothing
 // across requests. It sends the parent its fake time (the stand-in stamps messages with it) and,
 // at the end, what it measured.
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import Database from 'better-sqlite3';
 import { WEBHOOK_TOKENS } from '../../sandbox/driver.js';
-import { FakeClock } from '../../sandbox/fake-clock.js';
-import { loadConfigFile } from '../../src/config/load.js';
-import { createLogger } from '../../src/logger.js';
 import { percentile } from '../alarm-storm/load.js';
 import { alertmanagerWebhookBody } from '../alarm-storm/payloads.js';
-import { type BotSpec, newBot, settled } from '../bot-process.js';
-import { type BytesByKind, bytesByKind, DAY_MS, DAYS, GROUP, request } from './mix.js';
+import { type BotSpec, sendToParent, settled, startChildBot } from '../bot-process.js';
+import { type BytesByKind, bytesByKind, DAY_MS, DAYS, databaseBytes, GROUP, request } from './mix.js';
 
 export interface LongRunSpec extends BotSpec {
   total: number;
@@ -77,31 +74,13 @@ function readMemory(): MemoryReading {
   };
 }
 
-const fileBytes = (path: string) => {
-  try {
-    return statSync(path).size;
-  } catch {
-    return 0;
-  }
-};
-
-const send = (message: LongRunMessage) =>
-  new Promise<void>((resolve, reject) =>
-    process.send?.(message, (e: Error | null) => (e ? reject(e) : resolve())),
-  );
+const send = (message: LongRunMessage) => sendToParent(message);
 
 async function main(): Promise<void> {
-  const spec = JSON.parse(process.env.BENCH_LONG_CHILD ?? '') as LongRunSpec;
-  const loaded = loadConfigFile(spec.configFile);
-  if (!loaded.ok) throw new Error(loaded.problems.join('\n'));
-  const clock = new FakeClock(spec.startMs);
-  const bot = newBot(spec, loaded.config, clock, createLogger({ level: 'silent' }));
-  await bot.start();
-  await settled(bot);
+  const { spec, clock, bot } = await startChildBot<LongRunSpec>('BENCH_LONG_CHILD', (s) => s.startMs);
   const baseUrl = `http://127.0.0.1:${bot.inspect().port}`;
   const requests = Math.ceil(spec.total / GROUP);
   const stepMs = (DAYS * DAY_MS) / requests;
-  const dbBytes = () => fileBytes(spec.dbPath) + fileBytes(`${spec.dbPath}-wal`);
   const sizeByDay: number[] = [];
   const latency = { pruning: [] as number[], quiet: [] as number[] };
   const flapEpisode = new Map<number, number>();
@@ -146,7 +125,7 @@ async function main(): Promise<void> {
       if (after10k === undefined && stored >= 10_000) after10k = readMemory();
       const day = Math.floor((clock.now() - spec.startMs) / DAY_MS);
       if (sizeByDay.length <= day) {
-        sizeByDay.push(dbBytes());
+        sizeByDay.push(databaseBytes(spec.dbPath));
         if (day === spec.steadyFrom) atSteady = bytesByKind(peek);
       }
     }

@@ -1,5 +1,6 @@
 // The long-run bench's alarm mix and how it reads the database file, shared by the parent (the
 // report, the file at the end) and the child (the bot under load, the file at steady state).
+import { statSync } from 'node:fs';
 import type Database from 'better-sqlite3';
 import { type StormAlert, stormAlert } from '../alarm-storm/payloads.js';
 
@@ -64,6 +65,18 @@ export function request(
       return kind === 8 ? a : { ...a, status: 'resolved' as const, endsAt: new Date(atMs).toISOString() };
     }),
   };
+}
+
+/** The database file and its WAL, in bytes, as the disk holds them. */
+export function databaseBytes(dbPath: string): number {
+  const size = (path: string) => {
+    try {
+      return statSync(path).size;
+    } catch {
+      return 0;
+    }
+  };
+  return size(dbPath) + size(`${dbPath}-wal`);
 }
 
 // What the file holds, by how long it is kept: raw alarms go after the run's raw retention;

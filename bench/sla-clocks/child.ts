@@ -4,10 +4,7 @@
 // 'go' it keeps stepping through the reminders' due time, telling the parent each step it starts,
 // until the parent kills it in the middle of one. Slack (the stand-in) lives in the parent.
 
-import { FakeClock } from '../../sandbox/fake-clock.js';
-import { loadConfigFile } from '../../src/config/load.js';
-import { createLogger } from '../../src/logger.js';
-import { type BotSpec, newBot, settled } from '../bot-process.js';
+import { type BotSpec, sendToParent, settled, startChildBot } from '../bot-process.js';
 import { dnodeDown, MINUTE, REMINDER_MINUTES, SlackDoor } from './bot.js';
 
 export interface ChildSpec extends BotSpec {
@@ -24,19 +21,10 @@ export type ChildMessage =
 
 const IN_FLIGHT = 16;
 
-const send = (message: ChildMessage) =>
-  new Promise<void>((resolve, reject) =>
-    process.send?.(message, (e: Error | null) => (e ? reject(e) : resolve())),
-  );
+const send = (message: ChildMessage) => sendToParent(message);
 
 async function main(): Promise<void> {
-  const spec = JSON.parse(process.env.BENCH_SLA_CHILD ?? '') as ChildSpec;
-  const loaded = loadConfigFile(spec.configFile);
-  if (!loaded.ok) throw new Error(loaded.problems.join('\n'));
-  const clock = new FakeClock(spec.t0);
-  const bot = newBot(spec, loaded.config, clock, createLogger({ level: 'silent' }));
-  await bot.start();
-  await settled(bot);
+  const { spec, clock, bot } = await startChildBot<ChildSpec>('BENCH_SLA_CHILD', (s) => s.t0);
   const door = new SlackDoor(`http://127.0.0.1:${bot.inspect().port}`, clock);
   const openAt = (i: number) =>
     spec.t0 + Math.floor((i * spec.spreadMs) / spec.n / spec.stepMs) * spec.stepMs;
