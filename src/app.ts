@@ -41,6 +41,7 @@ import { LinkStore } from './store/link-store.js';
 import { SilenceStore } from './store/silence-store.js';
 import { TriageInbox } from './store/triage-inbox.js';
 import { type UnitOfWork, unitOfWork } from './store/unit-of-work.js';
+import { WalCheckpointer } from './store/wal-checkpointer.js';
 import { WatermarkStore } from './store/watermark-store.js';
 
 export interface OpsbotOptions {
@@ -87,6 +88,8 @@ export type CapabilityFactory = (kernel: Kernel) => Capability;
 export class Kernel {
   readonly clock: Clock;
   readonly db: Db;
+  /** WAL checkpoints on a worker thread, so that no commit on the event loop pays for one. */
+  readonly checkpoints: WalCheckpointer | undefined;
   readonly tx: UnitOfWork;
   /** Shares one commit between the writes that must be durable before an acknowledgement. */
   readonly commits: GroupCommit;
@@ -119,6 +122,10 @@ export class Kernel {
     const { env, config, logger } = opts;
     this.clock = opts.clock ?? systemClock;
     this.db = openDatabase(env.DATABASE_PATH);
+    this.checkpoints =
+      env.DATABASE_PATH === ':memory:'
+        ? undefined
+        : WalCheckpointer.start(this.db, env.DATABASE_PATH, logger.child({ component: 'store' }));
     this.tx = unitOfWork(this.db);
     this.commits = new GroupCommit(this.db);
     this.jobs = new JobStore(this.db);
@@ -327,6 +334,7 @@ export class Opsbot {
     this.gate.flush();
     for (const capability of this.installed) await capability.stop?.();
     await k.scheduler.stop();
+    await k.checkpoints?.stop();
     k.db.close();
     k.logger.info('stopped');
   }

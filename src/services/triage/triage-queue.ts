@@ -6,6 +6,9 @@
 //  - a chunk shares its lookups between the alarms of many requests, and its commit;
 //  - nothing is lost or triaged twice: each alarm's queue row is removed in the transaction that
 //    records it, and rows a crash left are triaged at the next start.
+//  - a chunk holds the event loop for about `chunkBudgetMs`, not for a fixed count: its size follows
+//    what the last chunks cost, so an ack never waits behind a long triage transaction (a fixed 250
+//    took 20–90 ms on a busy 2-core machine, which was the Slack door's ack p99).
 // Cards are debounced by groupWait (30 s by default), so a lag of up to a second is not seen.
 // The timers here pace CPU work in wall-clock time; every alarm is still recorded at the instant
 // it arrived (its received_at), whatever the clock says when triage runs.
@@ -20,8 +23,10 @@ export interface TriagePacing {
   quietMs: number;
   /** …or once the oldest waiting alarm has waited this long, whichever comes first. */
   maxLagMs: number;
-  /** Alarms per transaction; between two chunks the event loop serves requests. */
+  /** At most this many alarms per transaction; between two chunks the event loop serves requests. */
   chunkSize: number;
+  /** Aim for chunks that take about this long; their size adapts between 1 and `chunkSize`. */
+  chunkBudgetMs: number;
   /** Attempts before an alarm that keeps failing is set aside (and people are told). */
   maxAttempts: number;
   /** Wait after a chunk failed as a whole (its commit: disk full, I/O error) before trying again. */
@@ -32,9 +37,21 @@ export const DEFAULT_TRIAGE_PACING: TriagePacing = {
   quietMs: 20,
   maxLagMs: 1000,
   chunkSize: 250,
+  chunkBudgetMs: 5,
   maxAttempts: 5,
   retryMs: 1000,
 };
+
+/**
+ * The size of the next chunk, from what the last one cost: as many alarms as fit `budgetMs` at the
+ * last chunk's cost per alarm, growing at most twofold per chunk (one cheap chunk, say of duplicates,
+ * must not license a huge one), between 1 and `max`.
+ */
+export function nextChunkSize(last: { size: number; ms: number }, budgetMs: number, max: number): number {
+  const perAlarmMs = last.ms / Math.max(1, last.size);
+  const fits = perAlarmMs > 0 ? Math.floor(budgetMs / perAlarmMs) : max;
+  return Math.max(1, Math.min(max, fits, last.size * 2));
+}
 
 /** An alarm triage gave up on: it stays stored (raw_alarms, triage_pending) for an operator. */
 export interface UntriagedAlarm {
@@ -51,6 +68,8 @@ export class TriageQueue {
   private lastAcceptAt = Number.NEGATIVE_INFINITY;
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
+  /** Alarms the next chunk takes; starts small and follows `chunkBudgetMs`. */
+  private chunkSize: number;
 
   constructor(
     private readonly deps: {
@@ -65,6 +84,7 @@ export class TriageQueue {
     },
   ) {
     this.pacing = { ...DEFAULT_TRIAGE_PACING, ...deps.pacing };
+    this.chunkSize = Math.min(this.pacing.chunkSize, 25);
   }
 
   private readonly pacing: TriagePacing;
@@ -125,8 +145,10 @@ export class TriageQueue {
       return;
     }
     let done: number;
+    const size = this.chunkSize;
+    const startedAt = performance.now();
     try {
-      done = this.triageChunk();
+      done = this.triageChunk(size);
     } catch (error) {
       // The chunk's transaction rolled back whole: nothing of it is recorded, all of it waits.
       this.deps.logger.error({ err: error, waiting: this.waiting }, 'triage failed; retrying');
@@ -134,16 +156,18 @@ export class TriageQueue {
       return;
     }
     this.settled(done);
+    const ms = performance.now() - startedAt;
+    this.chunkSize = nextChunkSize({ size, ms }, this.pacing.chunkBudgetMs, this.pacing.chunkSize);
     // Let the requests that arrived meanwhile in first; the next tick decides whether to go on.
     if (this.waiting > 0) this.arm(0);
   }
 
-  /** One transaction: up to `chunkSize` waiting alarms; returns how many were triaged or set aside. */
-  private triageChunk(): number {
+  /** One transaction: up to `size` waiting alarms; returns how many were triaged or set aside. */
+  private triageChunk(size: number): number {
     const { inbox, tenants, intake, logger, onUntriaged } = this.deps;
-    const { chunkSize, maxAttempts } = this.pacing;
+    const { maxAttempts } = this.pacing;
     return this.deps.tx(() => {
-      const rows = inbox.next(0, chunkSize, maxAttempts);
+      const rows = inbox.next(0, size, maxAttempts);
       // Nothing left in the store (another process, or the count drifted): start afresh.
       if (rows.length === 0) return this.waiting;
       const items: StoredAlarmInput[] = [];

@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { nextChunkSize } from '../../../src/services/triage/triage-queue.js';
+
+describe('nextChunkSize (triage chunks sized by time, not by count)', () => {
+  it('takes as many alarms as fit the budget at the last chunk’s cost per alarm', () => {
+    // 40 alarms in 20 ms is 0.5 ms each: 10 fit in 5 ms.
+    expect(nextChunkSize({ size: 40, ms: 20 }, 5, 250)).toBe(10);
+  });
+
+  it('grows at most twofold after a cheap chunk, and never past the maximum', () => {
+    expect(nextChunkSize({ size: 25, ms: 0.5 }, 5, 250)).toBe(50);
+    expect(nextChunkSize({ size: 200, ms: 1 }, 5, 250)).toBe(250);
+  });
+
+  it('still takes one alarm when a single one costs more than the budget', () => {
+    expect(nextChunkSize({ size: 10, ms: 400 }, 5, 250)).toBe(1);
+  });
+
+  it('treats a chunk too fast to time as cheap', () => {
+    expect(nextChunkSize({ size: 8, ms: 0 }, 5, 250)).toBe(16);
+  });
+});
