@@ -67,6 +67,16 @@ export const childExecArgv = () =>
     (a, i, all) => !/^--(cpu|heap)-prof/.test(a) && !/^--(cpu|heap)-prof-dir$/.test(all[i - 1] ?? ''),
   );
 
+/**
+ * The environment a forked bench child runs the bot in: this one's, with the allocator setting the
+ * image sets (Dockerfile: MALLOC_ARENA_MAX=2), so that memory is measured as deployed.
+ */
+export const childEnv = (extra: Record<string, string>): NodeJS.ProcessEnv => ({
+  ...process.env,
+  MALLOC_ARENA_MAX: '2',
+  ...extra,
+});
+
 /** The path of a bench child module next to `base` (an import.meta.url). */
 export const childPath = (relative: string, base: string) => fileURLToPath(new URL(relative, base));
 

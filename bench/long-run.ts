@@ -17,7 +17,7 @@ import { SandboxDriver, sandboxChannels, sandboxUsergroups } from '../sandbox/dr
 import { FakeClock } from '../sandbox/fake-clock.js';
 import { SlackStandIn } from '../sandbox/slack-standin/index.js';
 import { loadConfigFile } from '../src/config/load.js';
-import { childExecArgv, childPath, standInUsers } from './bot-process.js';
+import { childEnv, childExecArgv, childPath, standInUsers } from './bot-process.js';
 import type { Benchmark, Row } from './lib.js';
 import { readPositiveInt } from './lib.js';
 import type { LongRunMessage, LongRunResult, LongRunSpec, MemoryReading } from './long-run/child.js';
@@ -34,7 +34,7 @@ const TARGET = { rssRatio: 1.2, pruneP99Ratio: 1.5, readyMs: 2000 };
 async function runChild(spec: LongRunSpec, slack: SlackStandIn, setSlackNow: (at: number) => void) {
   const child: ChildProcess = fork(CHILD, [], {
     execArgv: childExecArgv(),
-    env: { ...process.env, BENCH_LONG_CHILD: JSON.stringify(spec) },
+    env: childEnv({ BENCH_LONG_CHILD: JSON.stringify(spec) }),
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   let result: LongRunResult | undefined;

@@ -39,7 +39,7 @@ import { SlackStandIn } from '../sandbox/slack-standin/index.js';
 import type { RecordedCall } from '../sandbox/slack-standin/types.js';
 import { loadConfigFile } from '../src/config/load.js';
 import { percentile } from './alarm-storm/load.js';
-import { childExecArgv, childPath, newBot, settled, standInUsers } from './bot-process.js';
+import { childEnv, childExecArgv, childPath, newBot, settled, standInUsers } from './bot-process.js';
 import type { Benchmark, Row } from './lib.js';
 import { readPositiveInt } from './lib.js';
 import {
@@ -388,7 +388,7 @@ async function killAndRestart(): Promise<Row[]> {
   // 1. The first process: N clocks, then SIGKILL in the middle of sending their first reminders.
   const child: ChildProcess = fork(CHILD, [], {
     execArgv: childExecArgv(),
-    env: { ...process.env, BENCH_SLA_CHILD: JSON.stringify(spec) },
+    env: childEnv({ BENCH_SLA_CHILD: JSON.stringify(spec) }),
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const exited = new Promise<NodeJS.Signals | number | null>((resolve) =>
