@@ -8,7 +8,11 @@
 //    records it, and rows a crash left are triaged at the next start.
 //  - a chunk holds the event loop for about `chunkBudgetMs`, not for a fixed count: its size follows
 //    what the last chunks cost, so an ack never waits behind a long triage transaction (a fixed 250
-//    took 20–90 ms on a busy 2-core machine, which was the Slack door's ack p99).
+//    took 20–90 ms on a busy 2-core machine, which was the Slack door's ack p99);
+//  - once triage is behind (the oldest alarm waited `maxLagMs`), it takes a fair share: a chunk may
+//    take as long as the event loop spent on everything else since the last one (up to
+//    `maxChunkMs`), so a sustained storm cannot starve it. Without that, a month of steady load
+//    left triage days behind, and retention could not prune raw alarms still waiting for it.
 // Cards are debounced by groupWait (30 s by default), so a lag of up to a second is not seen.
 // The timers here pace CPU work in wall-clock time; every alarm is still recorded at the instant
 // it arrived (its received_at), whatever the clock says when triage runs.
@@ -27,6 +31,8 @@ export interface TriagePacing {
   chunkSize: number;
   /** Aim for chunks that take about this long; their size adapts between 1 and `chunkSize`. */
   chunkBudgetMs: number;
+  /** While behind, a chunk's budget is the time spent on other work since the last one, up to this. */
+  maxChunkMs: number;
   /** Attempts before an alarm that keeps failing is set aside (and people are told). */
   maxAttempts: number;
   /** Wait after a chunk failed as a whole (its commit: disk full, I/O error) before trying again. */
@@ -38,6 +44,7 @@ export const DEFAULT_TRIAGE_PACING: TriagePacing = {
   maxLagMs: 1000,
   chunkSize: 250,
   chunkBudgetMs: 5,
+  maxChunkMs: 25,
   maxAttempts: 5,
   retryMs: 1000,
 };
@@ -51,6 +58,19 @@ export function nextChunkSize(last: { size: number; ms: number }, budgetMs: numb
   const perAlarmMs = last.ms / Math.max(1, last.size);
   const fits = perAlarmMs > 0 ? Math.floor(budgetMs / perAlarmMs) : max;
   return Math.max(1, Math.min(max, fits, last.size * 2));
+}
+
+/**
+ * How long the next chunk may hold the event loop: `chunkBudgetMs` while triage keeps up; once it
+ * is behind, as long as everything else took since the last chunk (requests, jobs; half the CPU
+ * each under saturation), between `chunkBudgetMs` and `maxChunkMs`.
+ */
+export function chunkBudgetMs(
+  state: { behind: boolean; otherWorkMs: number },
+  pacing: Pick<TriagePacing, 'chunkBudgetMs' | 'maxChunkMs'>,
+): number {
+  if (!state.behind) return pacing.chunkBudgetMs;
+  return Math.min(pacing.maxChunkMs, Math.max(pacing.chunkBudgetMs, state.otherWorkMs));
 }
 
 /** An alarm triage gave up on: it stays stored (raw_alarms, triage_pending) for an operator. */
@@ -68,8 +88,10 @@ export class TriageQueue {
   private lastAcceptAt = Number.NEGATIVE_INFINITY;
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
-  /** Alarms the next chunk takes; starts small and follows `chunkBudgetMs`. */
-  private chunkSize: number;
+  /** The last chunk's size and duration, from which the next one is sized. */
+  private lastChunk: { size: number; ms: number } | undefined;
+  /** performance.now() when the last chunk ended: what came after it was other work. */
+  private lastChunkEndedAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly deps: {
@@ -84,7 +106,6 @@ export class TriageQueue {
     },
   ) {
     this.pacing = { ...DEFAULT_TRIAGE_PACING, ...deps.pacing };
-    this.chunkSize = Math.min(this.pacing.chunkSize, 25);
   }
 
   private readonly pacing: TriagePacing;
@@ -145,7 +166,14 @@ export class TriageQueue {
       return;
     }
     let done: number;
-    const size = this.chunkSize;
+    const budget = chunkBudgetMs(
+      { behind: lag >= maxLagMs, otherWorkMs: now - this.lastChunkEndedAt },
+      this.pacing,
+    );
+    // The first chunk is small: nothing says yet what an alarm costs here.
+    const size = this.lastChunk
+      ? nextChunkSize(this.lastChunk, budget, this.pacing.chunkSize)
+      : Math.min(25, this.pacing.chunkSize);
     const startedAt = performance.now();
     try {
       done = this.triageChunk(size);
@@ -156,8 +184,8 @@ export class TriageQueue {
       return;
     }
     this.settled(done);
-    const ms = performance.now() - startedAt;
-    this.chunkSize = nextChunkSize({ size, ms }, this.pacing.chunkBudgetMs, this.pacing.chunkSize);
+    this.lastChunkEndedAt = performance.now();
+    this.lastChunk = { size, ms: this.lastChunkEndedAt - startedAt };
     // Let the requests that arrived meanwhile in first; the next tick decides whether to go on.
     if (this.waiting > 0) this.arm(0);
   }

@@ -93,6 +93,34 @@ describe('TriageQueue (webhook alarms: stored and acknowledged first, triaged be
     expect(world.incidents.members(world.incidents.listOpen()[0]?.id as number)).toHaveLength(i);
   });
 
+  it('takes a fair share of a busy event loop once behind, so a storm that never pauses cannot starve it', async () => {
+    // Other work holds the event loop 20 ms between two triage chunks, for 400 ms. Triage is behind
+    // after 30 ms; then its chunks stay at the base 5 ms without the fair share, and grow to about
+    // what the other work took (20 ms) with it: so it takes bigger chunks.
+    async function busyLoop(maxChunkMs: number): Promise<number> {
+      const { world, queue } = setup({ quietMs: 10, maxLagMs: 30, chunkBudgetMs: 5, maxChunkMs });
+      const sizes: number[] = [];
+      const next = world.triageInbox.next.bind(world.triageInbox);
+      world.triageInbox.next = (afterId, size, maxAttempts) => {
+        sizes.push(size);
+        return next(afterId, size, maxAttempts);
+      };
+      await queue.accept(Array.from({ length: 3000 }, (_, i) => alarm(world, i)));
+      const until = performance.now() + 400;
+      while (performance.now() < until) {
+        const spinUntil = performance.now() + 20;
+        while (performance.now() < spinUntil) {}
+        await sleep(0);
+      }
+      queue.stop();
+      const late = sizes.slice(Math.floor(sizes.length / 2));
+      return late.reduce((a, b) => a + b, 0) / late.length;
+    }
+    const base = await busyLoop(5);
+    const fair = await busyLoop(100);
+    expect(fair).toBeGreaterThan(base * 2);
+  });
+
   it('triages at the next start what a process acknowledged and then lost', async () => {
     const { world, queue } = setup({ quietMs: 60_000, maxLagMs: 60_000 });
     await queue.accept([alarm(world, 1), alarm(world, 2), alarm(world, 3)]);

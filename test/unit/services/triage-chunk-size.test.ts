@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nextChunkSize } from '../../../src/services/triage/triage-queue.js';
+import { chunkBudgetMs, nextChunkSize } from '../../../src/services/triage/triage-queue.js';
 
 describe('nextChunkSize (triage chunks sized by time, not by count)', () => {
   it('takes as many alarms as fit the budget at the last chunk’s cost per alarm', () => {
@@ -18,5 +18,23 @@ describe('nextChunkSize (triage chunks sized by time, not by count)', () => {
 
   it('treats a chunk too fast to time as cheap', () => {
     expect(nextChunkSize({ size: 8, ms: 0 }, 5, 250)).toBe(16);
+  });
+});
+
+describe('chunkBudgetMs (triage takes a fair share once it is behind)', () => {
+  const pacing = { chunkBudgetMs: 5, maxChunkMs: 50 };
+
+  it('keeps chunks short while triage keeps up, however busy the rest is', () => {
+    expect(chunkBudgetMs({ behind: false, otherWorkMs: 40 }, pacing)).toBe(5);
+  });
+
+  it('once behind, matches the time the event loop spent on other work since the last chunk', () => {
+    expect(chunkBudgetMs({ behind: true, otherWorkMs: 20 }, pacing)).toBe(20);
+  });
+
+  it('never goes below the base budget nor above the cap', () => {
+    expect(chunkBudgetMs({ behind: true, otherWorkMs: 1 }, pacing)).toBe(5);
+    expect(chunkBudgetMs({ behind: true, otherWorkMs: 400 }, pacing)).toBe(50);
+    expect(chunkBudgetMs({ behind: true, otherWorkMs: Number.POSITIVE_INFINITY }, pacing)).toBe(50);
   });
 });
