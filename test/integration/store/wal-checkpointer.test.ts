@@ -32,7 +32,7 @@ describe('WalCheckpointer', () => {
   it('checkpoints from its worker, so the WAL is bounded while no commit on this thread checkpoints', async () => {
     const { db, path } = setup();
     const log = memoryLogger('info');
-    const checkpoints = WalCheckpointer.start(db, path, log.logger, 20);
+    const checkpoints = WalCheckpointer.start(db, path, log.logger, { intervalMs: 20 });
     expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
     writeMuch(db);
     // Nothing checkpointed on this thread: every page of those commits is still in the WAL.
@@ -50,10 +50,37 @@ describe('WalCheckpointer', () => {
     db.close();
   });
 
+  it('keeps the WAL bounded under writes that never pause, by finishing the worker’s pass on this thread', async () => {
+    // Commits every millisecond while the worker checkpoints: it never finds the whole WAL copied,
+    // so without this thread's catch-up the WAL would only grow (to 40 MB here).
+    async function sustainedWrites(walLimitBytes: number): Promise<number> {
+      const { db, path } = setup();
+      const checkpoints = WalCheckpointer.start(db, path, memoryLogger('info').logger, {
+        intervalMs: 10,
+        walLimitBytes,
+      });
+      const insert = db.prepare('INSERT INTO t (v) VALUES (?)');
+      const row = 'x'.repeat(3500);
+      let largest = 0;
+      for (let batch = 0; batch < 400; batch++) {
+        db.transaction(() => {
+          for (let i = 0; i < 25; i++) insert.run(row);
+        })();
+        largest = Math.max(largest, walBytes(path));
+        await sleep(1);
+      }
+      await checkpoints.stop();
+      db.close();
+      return largest;
+    }
+    const limit = 2 * 1024 * 1024;
+    expect(await sustainedWrites(limit)).toBeLessThan(6 * limit);
+  });
+
   it('hands checkpoints back to the connection, and says so, when its worker cannot run', async () => {
     const { db } = setup();
     const log = memoryLogger('info');
-    const checkpoints = WalCheckpointer.start(db, '/nonexistent/opsbot.db', log.logger, 20);
+    const checkpoints = WalCheckpointer.start(db, '/nonexistent/opsbot.db', log.logger, { intervalMs: 20 });
     for (let i = 0; i < 100 && db.pragma('wal_autocheckpoint', { simple: true }) === 0; i++) await sleep(10);
     expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
     expect(log.records().some((r) => String(r.msg).includes('checkpoint worker stopped'))).toBe(true);
