@@ -10,8 +10,9 @@
 //    what the last chunks cost, so an ack never waits behind a long triage transaction (a fixed 250
 //    took 20–90 ms on a busy 2-core machine, which was the Slack door's ack p99);
 //  - once triage is behind (the oldest alarm waited `maxLagMs`), it takes a fair share: a chunk may
-//    take as long as the event loop spent on everything else since the last one (up to
-//    `maxChunkMs`), so a sustained storm cannot starve it. Without that, a month of steady load
+//    take as long as the event loop spent on everything else since the last one, and more once the
+//    oldest alarm has waited longer than `farBehindMs` (up to `maxChunkMs`), so a sustained storm
+//    cannot starve it. Without that, a month of steady load
 //    left triage days behind, and retention could not prune raw alarms still waiting for it.
 // Cards are debounced by groupWait (30 s by default), so a lag of up to a second is not seen.
 // The timers here pace CPU work in wall-clock time; every alarm is still recorded at the instant
@@ -31,8 +32,10 @@ export interface TriagePacing {
   chunkSize: number;
   /** Aim for chunks that take about this long; their size adapts between 1 and `chunkSize`. */
   chunkBudgetMs: number;
-  /** While behind, a chunk's budget is the time spent on other work since the last one, up to this. */
+  /** While behind, a chunk's budget follows the other work since the last one and the lag, up to this. */
   maxChunkMs: number;
+  /** Behind by more than this, triage's share grows with the lag (twice as far, twice the share). */
+  farBehindMs: number;
   /** Attempts before an alarm that keeps failing is set aside (and people are told). */
   maxAttempts: number;
   /** Wait after a chunk failed as a whole (its commit: disk full, I/O error) before trying again. */
@@ -44,7 +47,8 @@ export const DEFAULT_TRIAGE_PACING: TriagePacing = {
   maxLagMs: 1000,
   chunkSize: 250,
   chunkBudgetMs: 5,
-  maxChunkMs: 25,
+  maxChunkMs: 50,
+  farBehindMs: 10_000,
   maxAttempts: 5,
   retryMs: 1000,
 };
@@ -61,16 +65,22 @@ export function nextChunkSize(last: { size: number; ms: number }, budgetMs: numb
 }
 
 /**
- * How long the next chunk may hold the event loop: `chunkBudgetMs` while triage keeps up; once it
- * is behind, as long as everything else took since the last chunk (requests, jobs; half the CPU
- * each under saturation), between `chunkBudgetMs` and `maxChunkMs`.
+ * How long the next chunk may hold the event loop: `chunkBudgetMs` while triage keeps up. Once the
+ * oldest alarm has waited `maxLagMs`, as long as everything else took since the last chunk
+ * (requests, jobs): half the CPU under saturation. Past `farBehindMs`, that times lag ÷
+ * `farBehindMs`, so triage catches up even where an alarm costs more to triage than to accept,
+ * while a storm of a few seconds keeps the doors' half. Always between `chunkBudgetMs` and
+ * `maxChunkMs`, which bounds what an ack can wait.
  */
 export function chunkBudgetMs(
-  state: { behind: boolean; otherWorkMs: number },
-  pacing: Pick<TriagePacing, 'chunkBudgetMs' | 'maxChunkMs'>,
+  state: { lagMs: number; otherWorkMs: number },
+  pacing: Pick<TriagePacing, 'chunkBudgetMs' | 'maxChunkMs' | 'maxLagMs' | 'farBehindMs'>,
 ): number {
-  if (!state.behind) return pacing.chunkBudgetMs;
-  return Math.min(pacing.maxChunkMs, Math.max(pacing.chunkBudgetMs, state.otherWorkMs));
+  if (state.lagMs < pacing.maxLagMs) return pacing.chunkBudgetMs;
+  const share = state.otherWorkMs * Math.max(1, state.lagMs / pacing.farBehindMs);
+  // 0 × ∞ (a left-over alarm "waited forever", and nothing else ran): as far behind as it gets.
+  if (Number.isNaN(share)) return pacing.maxChunkMs;
+  return Math.min(pacing.maxChunkMs, Math.max(pacing.chunkBudgetMs, share));
 }
 
 /** An alarm triage gave up on: it stays stored (raw_alarms, triage_pending) for an operator. */
@@ -166,10 +176,7 @@ export class TriageQueue {
       return;
     }
     let done: number;
-    const budget = chunkBudgetMs(
-      { behind: lag >= maxLagMs, otherWorkMs: now - this.lastChunkEndedAt },
-      this.pacing,
-    );
+    const budget = chunkBudgetMs({ lagMs: lag, otherWorkMs: now - this.lastChunkEndedAt }, this.pacing);
     // The first chunk is small: nothing says yet what an alarm costs here.
     const size = this.lastChunk
       ? nextChunkSize(this.lastChunk, budget, this.pacing.chunkSize)

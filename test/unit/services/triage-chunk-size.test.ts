@@ -21,20 +21,26 @@ describe('nextChunkSize (triage chunks sized by time, not by count)', () => {
   });
 });
 
-describe('chunkBudgetMs (triage takes a fair share once it is behind)', () => {
-  const pacing = { chunkBudgetMs: 5, maxChunkMs: 50 };
+describe('chunkBudgetMs (triage takes a growing share once it is behind)', () => {
+  const pacing = { chunkBudgetMs: 5, maxChunkMs: 50, maxLagMs: 1000, farBehindMs: 10_000 };
 
   it('keeps chunks short while triage keeps up, however busy the rest is', () => {
-    expect(chunkBudgetMs({ behind: false, otherWorkMs: 40 }, pacing)).toBe(5);
+    expect(chunkBudgetMs({ lagMs: 999, otherWorkMs: 40 }, pacing)).toBe(5);
   });
 
-  it('once behind, matches the time the event loop spent on other work since the last chunk', () => {
-    expect(chunkBudgetMs({ behind: true, otherWorkMs: 20 }, pacing)).toBe(20);
+  it('once behind, matches the other work since the last chunk, and more when far behind', () => {
+    expect(chunkBudgetMs({ lagMs: 1000, otherWorkMs: 20 }, pacing)).toBe(20);
+    expect(chunkBudgetMs({ lagMs: 9000, otherWorkMs: 20 }, pacing)).toBe(20);
+    expect(chunkBudgetMs({ lagMs: 20_000, otherWorkMs: 20 }, pacing)).toBe(40);
   });
 
   it('never goes below the base budget nor above the cap', () => {
-    expect(chunkBudgetMs({ behind: true, otherWorkMs: 1 }, pacing)).toBe(5);
-    expect(chunkBudgetMs({ behind: true, otherWorkMs: 400 }, pacing)).toBe(50);
-    expect(chunkBudgetMs({ behind: true, otherWorkMs: Number.POSITIVE_INFINITY }, pacing)).toBe(50);
+    expect(chunkBudgetMs({ lagMs: 1000, otherWorkMs: 1 }, pacing)).toBe(5);
+    expect(chunkBudgetMs({ lagMs: 50_000, otherWorkMs: 20 }, pacing)).toBe(50);
+    // Left over from a previous run: waited "forever", and nothing ran yet.
+    expect(
+      chunkBudgetMs({ lagMs: Number.POSITIVE_INFINITY, otherWorkMs: Number.POSITIVE_INFINITY }, pacing),
+    ).toBe(50);
+    expect(chunkBudgetMs({ lagMs: Number.POSITIVE_INFINITY, otherWorkMs: 0 }, pacing)).toBe(50);
   });
 });
