@@ -1,6 +1,6 @@
 // Where an alarm's CPU goes: runs one door's hot path under the V8 CPU profiler (node:inspector,
-// started after warm-up and stopped as the last ack comes, so boot and the reference apps are not in
-// it) and prints self time per alarm by function and by module, as Markdown.
+// started after warm-up and stopped once the last alarm is triaged, so boot and the reference apps
+// are not in it) and prints self time per alarm by function and by module, as Markdown.
 //   npx tsx bench/profile.ts [--out bench/results/profile-before.md] [--cpuprofile dir] [N]
 // Doors: Slack events (1 alarm each), Alertmanager webhooks with 1 alert and with 50-alert groups.
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -141,6 +141,8 @@ async function door(
     const profile = await profiled(name, async () => {
       const result = await client.run({ ...base, count: requests, firstIndex: 0 });
       ok = result.ok;
+      // Triage follows the acks (TriageQueue): an alarm's cost is its intake and its triage.
+      await driver.settle();
     });
     if (ok !== requests) throw new Error(`${name}: ${ok} of ${requests} answered`);
     return summarize(profile, requests * alarmsPerRequest, `${name} (${CONCURRENCY} in flight)`);

@@ -373,14 +373,18 @@ export class IncidentStore {
            SUM(CASE WHEN suppressed_by LIKE 'silence:%' THEN 1 ELSE 0 END) AS silenced
          FROM incident_alarms WHERE incident_id = ?`,
       ),
+      // INDEXED BY, here and in anySource: left to itself the planner takes incident_alarms_firing
+      // and walks every firing member (5,000 in a storm's incident) to find the few sources, or to
+      // find that there are none: 19–21 µs per alarm in the 50-alert profile, growing with the storm.
       activeSources: db.prepare(
-        `SELECT m.incident_id, m.fingerprint, m.labels FROM incident_alarms m JOIN incidents i ON i.id = m.incident_id
+        `SELECT m.incident_id, m.fingerprint, m.labels FROM incident_alarms m INDEXED BY incident_alarms_sources
+         JOIN incidents i ON i.id = m.incident_id
          WHERE i.tenant_id = ? AND i.status != 'resolved' AND m.can_inhibit = 1 AND m.status = 'firing'
            AND m.suppressed_by IS NULL`,
       ),
       // Straight from the partial index, no join: usually there is no possible inhibitor at all.
       anySource: db.prepare(
-        "SELECT 1 FROM incident_alarms WHERE can_inhibit = 1 AND status = 'firing' AND suppressed_by IS NULL LIMIT 1",
+        "SELECT 1 FROM incident_alarms INDEXED BY incident_alarms_sources WHERE can_inhibit = 1 AND status = 'firing' AND suppressed_by IS NULL LIMIT 1",
       ),
       // A seek on the fingerprint index alone: ~2 µs where the join below costs ~20 µs, and a
       // storm's new alarms all miss (only a fingerprint seen before needs the join).
