@@ -12,8 +12,8 @@
 //  - once triage is behind (the oldest alarm waited `maxLagMs`), it takes a fair share: a chunk may
 //    take as long as the event loop spent on everything else since the last one, and more once the
 //    oldest alarm has waited longer than `farBehindMs` (up to `maxChunkMs`), so a sustained storm
-//    cannot starve it. Without that, a month of steady load
-//    left triage days behind, and retention could not prune raw alarms still waiting for it.
+//    cannot starve it. Without that, a month of steady load left triage days behind, and retention
+//    could not prune raw alarms still waiting for it.
 // Cards are debounced by groupWait (30 s by default), so a lag of up to a second is not seen.
 // The timers here pace CPU work in wall-clock time; every alarm is still recorded at the instant
 // it arrived (its received_at), whatever the clock says when triage runs.
@@ -72,7 +72,7 @@ export function nextChunkSize(last: { size: number; ms: number }, budgetMs: numb
  * while a storm of a few seconds keeps the doors' half. Always between `chunkBudgetMs` and
  * `maxChunkMs`, which bounds what an ack can wait.
  */
-export function chunkBudgetMs(
+export function nextChunkBudgetMs(
   state: { lagMs: number; otherWorkMs: number },
   pacing: Pick<TriagePacing, 'chunkBudgetMs' | 'maxChunkMs' | 'maxLagMs' | 'farBehindMs'>,
 ): number {
@@ -176,7 +176,7 @@ export class TriageQueue {
       return;
     }
     let done: number;
-    const budget = chunkBudgetMs({ lagMs: lag, otherWorkMs: now - this.lastChunkEndedAt }, this.pacing);
+    const budget = nextChunkBudgetMs({ lagMs: lag, otherWorkMs: now - this.lastChunkEndedAt }, this.pacing);
     // The first chunk is small: nothing says yet what an alarm costs here.
     const size = this.lastChunk
       ? nextChunkSize(this.lastChunk, budget, this.pacing.chunkSize)

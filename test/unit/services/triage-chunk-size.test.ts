@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chunkBudgetMs, nextChunkSize } from '../../../src/services/triage/triage-queue.js';
+import { nextChunkBudgetMs, nextChunkSize } from '../../../src/services/triage/triage-queue.js';
 
 describe('nextChunkSize (triage chunks sized by time, not by count)', () => {
   it('takes as many alarms as fit the budget at the last chunk’s cost per alarm', () => {
@@ -21,26 +21,26 @@ describe('nextChunkSize (triage chunks sized by time, not by count)', () => {
   });
 });
 
-describe('chunkBudgetMs (triage takes a growing share once it is behind)', () => {
+describe('nextChunkBudgetMs (triage takes a growing share once it is behind)', () => {
   const pacing = { chunkBudgetMs: 5, maxChunkMs: 50, maxLagMs: 1000, farBehindMs: 10_000 };
 
   it('keeps chunks short while triage keeps up, however busy the rest is', () => {
-    expect(chunkBudgetMs({ lagMs: 999, otherWorkMs: 40 }, pacing)).toBe(5);
+    expect(nextChunkBudgetMs({ lagMs: 999, otherWorkMs: 40 }, pacing)).toBe(5);
   });
 
   it('once behind, matches the other work since the last chunk, and more when far behind', () => {
-    expect(chunkBudgetMs({ lagMs: 1000, otherWorkMs: 20 }, pacing)).toBe(20);
-    expect(chunkBudgetMs({ lagMs: 9000, otherWorkMs: 20 }, pacing)).toBe(20);
-    expect(chunkBudgetMs({ lagMs: 20_000, otherWorkMs: 20 }, pacing)).toBe(40);
+    expect(nextChunkBudgetMs({ lagMs: 1000, otherWorkMs: 20 }, pacing)).toBe(20);
+    expect(nextChunkBudgetMs({ lagMs: 9000, otherWorkMs: 20 }, pacing)).toBe(20);
+    expect(nextChunkBudgetMs({ lagMs: 20_000, otherWorkMs: 20 }, pacing)).toBe(40);
   });
 
   it('never goes below the base budget nor above the cap', () => {
-    expect(chunkBudgetMs({ lagMs: 1000, otherWorkMs: 1 }, pacing)).toBe(5);
-    expect(chunkBudgetMs({ lagMs: 50_000, otherWorkMs: 20 }, pacing)).toBe(50);
+    expect(nextChunkBudgetMs({ lagMs: 1000, otherWorkMs: 1 }, pacing)).toBe(5);
+    expect(nextChunkBudgetMs({ lagMs: 50_000, otherWorkMs: 20 }, pacing)).toBe(50);
     // Left over from a previous run: waited "forever", and nothing ran yet.
     expect(
-      chunkBudgetMs({ lagMs: Number.POSITIVE_INFINITY, otherWorkMs: Number.POSITIVE_INFINITY }, pacing),
+      nextChunkBudgetMs({ lagMs: Number.POSITIVE_INFINITY, otherWorkMs: Number.POSITIVE_INFINITY }, pacing),
     ).toBe(50);
-    expect(chunkBudgetMs({ lagMs: Number.POSITIVE_INFINITY, otherWorkMs: 0 }, pacing)).toBe(50);
+    expect(nextChunkBudgetMs({ lagMs: Number.POSITIVE_INFINITY, otherWorkMs: 0 }, pacing)).toBe(50);
   });
 });
